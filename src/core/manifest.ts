@@ -1,0 +1,65 @@
+/** The model folder's manifest.json (written by training/twinscore/export.py) and its checks. */
+import { LABEL_CORRECT, LABEL_WRONG, PROMPT_FORMAT_VERSION } from './prompt';
+
+export interface ModelFile {
+  sha256: string;
+  bytes: number;
+}
+
+export interface Metrics {
+  n: number;
+  accuracy: number;
+  precision_wrong: number | null;
+  recall_wrong: number | null;
+}
+
+export interface Manifest {
+  format_version: number;
+  name: string;
+  created: string;
+  architecture: string;
+  prompt: { version: number; label_correct: string; label_wrong: string; template: string };
+  threshold: number;
+  max_length: number;
+  pad_token_id: number;
+  padding_side: 'right';
+  onnx: { inputs: string[]; output: string; fp32: string; quantized: string };
+  metrics: { pytorch: Metrics; onnx_int8: Metrics; [key: string]: unknown };
+  files: Record<string, ModelFile>;
+}
+
+export class ModelError extends Error {
+  override name = 'ModelError';
+}
+
+/** Parse and check a manifest against what this build of the scorer can read. */
+export function parseManifest(text: string, where: string): Manifest {
+  let m: Manifest;
+  try {
+    m = JSON.parse(text);
+  } catch (e) {
+    throw new ModelError(`${where}/manifest.json: not valid JSON (${(e as Error).message})`);
+  }
+  const need = (ok: boolean, what: string) => {
+    if (!ok) throw new ModelError(`${where}/manifest.json: ${what}`);
+  };
+  need(m.format_version === 1, `format_version ${m.format_version} is not supported (expected 1)`);
+  need(typeof m.name === 'string' && m.name.length > 0, 'no model name');
+  need(
+    m.prompt?.version === PROMPT_FORMAT_VERSION,
+    `prompt format version ${m.prompt?.version} does not match this scorer's ${PROMPT_FORMAT_VERSION}`,
+  );
+  need(
+    m.prompt.label_correct === LABEL_CORRECT && m.prompt.label_wrong === LABEL_WRONG,
+    `label words ${m.prompt.label_correct}/${m.prompt.label_wrong} differ from ${LABEL_CORRECT}/${LABEL_WRONG}`,
+  );
+  need(typeof m.threshold === 'number' && m.threshold >= 0 && m.threshold <= 1, `threshold ${m.threshold} is not in [0, 1]`);
+  need(Number.isInteger(m.max_length) && m.max_length > 0, `max_length ${m.max_length} is not a positive integer`);
+  need(Number.isInteger(m.pad_token_id), 'no pad_token_id');
+  need(m.padding_side === 'right', `padding_side ${m.padding_side} is not 'right'`);
+  need(!!m.files && typeof m.files === 'object', 'no file list');
+  for (const f of ['tokenizer.json', 'tokenizer_config.json', m.onnx?.quantized, m.onnx?.fp32]) {
+    need(!!f && !!m.files[f], `file list lacks ${f}`);
+  }
+  return m;
+}

@@ -1,0 +1,84 @@
+/**
+ * Load a model folder (manifest, tokenizer, ONNX weights) and prove it is the one the
+ * manifest describes: every file present, every SHA-256 equal. Where the bytes come
+ * from (fetch in the browser, the file system in Node) is the caller's ModelSource.
+ */
+import { PreTrainedTokenizer } from '@huggingface/transformers';
+import { ModelError, parseManifest, type Manifest } from './manifest';
+
+export interface ModelSource {
+  /** Shown in messages: a URL or a folder path. */
+  where: string;
+  /** The file's bytes; throws or resolves null when it does not exist. */
+  read(path: string, onBytes?: (loaded: number) => void): Promise<Uint8Array | null>;
+}
+
+export type Precision = 'quantized' | 'fp32';
+
+export interface LoadProgress {
+  file: string;
+  loaded: number;
+  total: number;
+}
+
+export interface LoadedModel {
+  manifest: Manifest;
+  tokenizer: PreTrainedTokenizer;
+  onnx: Uint8Array;
+  precision: Precision;
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function readVerified(
+  source: ModelSource,
+  manifest: Manifest,
+  path: string,
+  onProgress?: (p: LoadProgress) => void,
+): Promise<Uint8Array> {
+  const expected = manifest.files[path];
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await source.read(path, (loaded) => onProgress?.({ file: path, loaded, total: expected.bytes }));
+  } catch (e) {
+    throw new ModelError(`${source.where}/${path}: cannot be read (${(e as Error).message})`);
+  }
+  if (!bytes) throw new ModelError(`${source.where}/${path}: missing (listed in manifest.json)`);
+  const actual = await sha256Hex(bytes);
+  if (actual !== expected.sha256) {
+    throw new ModelError(
+      `${source.where}/${path}: SHA-256 ${actual.slice(0, 12)}… does not match manifest.json's ${expected.sha256.slice(0, 12)}… (file changed or corrupted)`,
+    );
+  }
+  onProgress?.({ file: path, loaded: bytes.byteLength, total: expected.bytes });
+  return bytes;
+}
+
+const decodeJson = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes));
+
+export async function loadModel(
+  source: ModelSource,
+  precision: Precision = 'quantized',
+  onProgress?: (p: LoadProgress) => void,
+): Promise<LoadedModel> {
+  const manifestBytes = await source.read('manifest.json').catch(() => null);
+  if (!manifestBytes) throw new ModelError(`${source.where}: no manifest.json (not a model folder made by twinscore-export)`);
+  const manifest = parseManifest(new TextDecoder().decode(manifestBytes), source.where);
+  const [tokenizerJson, tokenizerConfig] = await Promise.all(
+    ['tokenizer.json', 'tokenizer_config.json'].map(async (f) => decodeJson(await readVerified(source, manifest, f))),
+  );
+  if (!tokenizerConfig.chat_template) {
+    throw new ModelError(`${source.where}/tokenizer_config.json: no chat_template; records would be formatted unlike training`);
+  }
+  const tokenizer = new PreTrainedTokenizer(tokenizerJson, tokenizerConfig);
+  if (tokenizer.pad_token_id !== manifest.pad_token_id) {
+    throw new ModelError(
+      `${source.where}: tokenizer pad token id ${tokenizer.pad_token_id} differs from manifest.json's ${manifest.pad_token_id}`,
+    );
+  }
+  const onnx = await readVerified(source, manifest, manifest.onnx[precision], onProgress);
+  return { manifest, tokenizer, onnx, precision };
+}
