@@ -1,0 +1,70 @@
+/**
+ * The main thread's only door to the scoring worker (the shape of squoosh's
+ * WorkerBridge): the worker starts lazily, every call takes an AbortSignal, and an abort
+ * terminates the worker so a cancelled job really stops. The next call starts a fresh
+ * worker and reloads the last model first.
+ */
+import * as Comlink from 'comlink';
+import type { LoadProgress } from '../core/model-files';
+import type { ScoredRecord } from '../core/scorer';
+import type { LoadOptions, ModelInfo, ScorerWorkerApi } from '../../workers/scorer.worker';
+
+export class AbortError extends Error {
+  override name = 'AbortError';
+}
+
+export class ScorerBridge {
+  private worker: Worker | null = null;
+  private api: Comlink.Remote<ScorerWorkerApi> | null = null;
+  private lastLoad: LoadOptions | null = null;
+  private loaded: Promise<ModelInfo> | null = null;
+
+  private start(): Comlink.Remote<ScorerWorkerApi> {
+    if (!this.api) {
+      this.worker = new Worker(new URL('../../workers/scorer.worker.ts', import.meta.url), { type: 'module' });
+      this.api = Comlink.wrap<ScorerWorkerApi>(this.worker);
+    }
+    return this.api;
+  }
+
+  private stop(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.api = null;
+    this.loaded = null;
+  }
+
+  private guard<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+    if (signal.aborted) return Promise.reject(new AbortError('cancelled'));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        this.stop();
+        reject(new AbortError('cancelled'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      work().then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  load(signal: AbortSignal, options: LoadOptions, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
+    this.lastLoad = options;
+    return this.guard(signal, () => {
+      const api = this.start();
+      this.loaded = api.load(options, onProgress ? Comlink.proxy(onProgress) : undefined);
+      this.loaded.catch(() => (this.loaded = null));
+      return this.loaded;
+    });
+  }
+
+  score(signal: AbortSignal, records: string[]): Promise<ScoredRecord[]> {
+    return this.guard(signal, async () => {
+      const api = this.start();
+      if (!this.loaded) {
+        if (!this.lastLoad) throw new Error('load a model before scoring');
+        this.loaded = api.load(this.lastLoad);
+      }
+      await this.loaded;
+      return api.score(records);
+    });
+  }
+}

@@ -1,0 +1,68 @@
+/** App state for scoring pasted records: one runes-based store the components render. */
+import type { LoadProgress } from '../core/model-files';
+import type { ScoredRecord } from '../core/scorer';
+import type { Backend, ModelInfo } from '../../workers/scorer.worker';
+import { AbortError, ScorerBridge } from './scorer-bridge';
+
+export interface Row extends ScoredRecord {
+  record: string;
+}
+
+/** One record per line; blank lines are not records. */
+export function parsePaste(text: string): string[] {
+  return text.split(/\r?\n/).filter((line) => line.trim() !== '');
+}
+
+class ScoringState {
+  model = $state<ModelInfo | null>(null);
+  loadProgress = $state<LoadProgress | null>(null);
+  busy = $state(false);
+  error = $state<string | null>(null);
+  rows = $state<Row[]>([]);
+  seconds = $state(0);
+  truncated = $derived(this.rows.filter((r) => r.truncated).length);
+  wrong = $derived(this.rows.filter((r) => r.verdict === 'wrong').length);
+
+  private bridge = new ScorerBridge();
+  private controller: AbortController | null = null;
+
+  async loadDefault(backend: Backend | 'auto' = 'auto') {
+    try {
+      const index = await fetch(new URL('models/index.json', document.baseURI)).then((r) => {
+        if (!r.ok) throw new Error(`models/index.json: HTTP ${r.status}`);
+        return r.json();
+      });
+      const modelUrl = new URL(`models/${index.default}/`, document.baseURI).href;
+      this.model = await this.bridge.load(new AbortController().signal, { modelUrl, backend }, (p) => (this.loadProgress = p));
+    } catch (e) {
+      this.error = `Could not load the model: ${(e as Error).message}`;
+    }
+  }
+
+  async score(text: string) {
+    const records = parsePaste(text);
+    if (records.length === 0) {
+      this.error = 'Nothing to score: paste at least one record, one per line.';
+      return;
+    }
+    this.error = null;
+    this.busy = true;
+    this.controller = new AbortController();
+    const started = performance.now();
+    try {
+      const scored = await this.bridge.score(this.controller.signal, records);
+      this.rows = scored.map((s, i) => ({ ...s, record: records[i] }));
+      this.seconds = (performance.now() - started) / 1000;
+    } catch (e) {
+      if (!(e instanceof AbortError)) this.error = `Scoring failed: ${(e as Error).message}`;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  cancel() {
+    this.controller?.abort();
+  }
+}
+
+export const scoring = new ScoringState();

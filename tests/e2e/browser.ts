@@ -1,0 +1,42 @@
+/** Serve the built app on 127.0.0.1 and drive Debian's Chromium with playwright-core. */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function serveApp(): Promise<{ server: PreviewServer; url: string }> {
+  const server = await preview({ root: ROOT, configFile: resolve(ROOT, 'vite.config.ts'), preview: { host: '127.0.0.1', port: 0 } });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('preview server has no port');
+  return { server, url: `http://127.0.0.1:${address.port}/` };
+}
+
+export async function launch(webgpu: boolean): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: webgpu ? [...CHROMIUM_FLAGS, '--enable-unsafe-webgpu'] : CHROMIUM_FLAGS,
+  });
+}
+
+/** Every URL the page asks for, so a test can prove nothing left 127.0.0.1. */
+export function recordRequests(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('request', (r) => urls.push(r.url()));
+  return urls;
+}
+
+export function foreign(urls: string[], appUrl: string): string[] {
+  const origin = new URL(appUrl).origin;
+  return urls.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin);
+}

@@ -1,0 +1,107 @@
+/**
+ * The scoring worker: holds one model (onnxruntime-web session + tokenizer) and scores
+ * batches of records off the main thread. WebGPU when the browser has an adapter,
+ * WASM otherwise; it reports which one it runs on.
+ */
+import * as Comlink from 'comlink';
+import * as ort from 'onnxruntime-web/webgpu';
+import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { loadModel, type LoadProgress, type ModelSource, type Precision } from '../src/core/model-files';
+import { Scorer, type ScoredRecord } from '../src/core/scorer';
+import type { Manifest } from '../src/core/manifest';
+
+// The .wasm is emitted by Vite next to our code: never fetched from a CDN.
+ort.env.wasm.wasmPaths = { wasm: wasmUrl };
+// Threads need cross-origin isolation; without it ORT would fail to start its pool.
+ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+
+export type Backend = 'webgpu' | 'wasm';
+
+export interface LoadOptions {
+  /** URL of the model folder, ending in '/'. */
+  modelUrl: string;
+  backend?: Backend | 'auto';
+  precision?: Precision;
+}
+
+export interface ModelInfo {
+  name: string;
+  backend: Backend;
+  /** Why WebGPU is not in use, when it is not. */
+  fallbackReason?: string;
+  precision: Precision;
+  manifest: Manifest;
+}
+
+function fetchSource(base: string): ModelSource {
+  return {
+    where: base.replace(/\/$/, ''),
+    async read(path, onBytes) {
+      const response = await fetch(new URL(path, base));
+      if (response.status === 404) return null;
+      if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+      const chunks: Uint8Array[] = [];
+      let loaded = 0;
+      for (const reader = response.body.getReader(); ; ) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        loaded += value.byteLength;
+        onBytes?.(loaded);
+      }
+      const bytes = new Uint8Array(loaded);
+      let offset = 0;
+      for (const c of chunks) {
+        bytes.set(c, offset);
+        offset += c.byteLength;
+      }
+      return bytes;
+    },
+  };
+}
+
+async function webgpuUnavailable(): Promise<string | undefined> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return 'this browser has no WebGPU';
+  return (await gpu.requestAdapter().catch(() => null)) ? undefined : 'no WebGPU adapter';
+}
+
+let scorer: Scorer | null = null;
+
+const api = {
+  async load(options: LoadOptions, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
+    scorer = null;
+    const precision = options.precision ?? 'quantized';
+    const model = await loadModel(fetchSource(options.modelUrl), precision, onProgress);
+    let backend: Backend = options.backend === 'wasm' ? 'wasm' : 'webgpu';
+    let fallbackReason = options.backend === 'wasm' ? 'WASM chosen' : await webgpuUnavailable();
+    if (fallbackReason) backend = 'wasm';
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(model.onnx, { executionProviders: [backend] });
+    } catch (e) {
+      if (backend === 'wasm') throw e;
+      fallbackReason = `WebGPU failed: ${(e as Error).message}`;
+      backend = 'wasm';
+      session = await ort.InferenceSession.create(model.onnx, { executionProviders: ['wasm'] });
+    }
+    const output = model.manifest.onnx.output;
+    scorer = new Scorer(model.tokenizer, model.manifest, async (inputIds, attentionMask, rows, cols) => {
+      const result = await session.run({
+        input_ids: new ort.Tensor('int64', inputIds, [rows, cols]),
+        attention_mask: new ort.Tensor('int64', attentionMask, [rows, cols]),
+      });
+      return (await result[output].getData()) as Float32Array;
+    });
+    return { name: model.manifest.name, backend, fallbackReason, precision, manifest: model.manifest };
+  },
+
+  async score(records: string[]): Promise<ScoredRecord[]> {
+    if (!scorer) throw new Error('no model loaded');
+    return scorer.score(records);
+  },
+};
+
+export type ScorerWorkerApi = typeof api;
+
+Comlink.expose(api);
