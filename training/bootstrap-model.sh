@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${1:-.venv/bin/python}
+export PYTHONPATH=training
 NAME=twin-tiny-toy
 "$PY" -m twinscore.build_dataset --toy 4000 --seed 7 --out data/$NAME
 "$PY" -m twinscore.train --dataset_name data/$NAME --output_dir runs/$NAME --tiny \

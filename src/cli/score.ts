@@ -80,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
   const out = Papa.unparse({
     fields: [...table.header, 'p_correct', 'verdict'],
     data: table.rows.map((row, i) => [...row, scored[i].pCorrect.toFixed(6), scored[i].verdict]),
-  });
+  }, { newline: '\n' });
   await writeFile(values.out, out + '\n', 'utf8');
   scored.forEach((s, i) => {
     if (s.truncated) console.error(`warning: ${input} record ${i + 1} is longer than the model's ${scorer.manifest.max_length} tokens; scored its beginning only`);

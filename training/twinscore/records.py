@@ -67,7 +67,9 @@ def read_records(path: str | Path, text_column: str = "text", label_column: str 
 def _read_csv(path: Path, text_column: str, label_column: str, delimiter: str) -> list[LabelledRecord]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f, delimiter=delimiter)
-        header = reader.fieldnames or []
+        header = reader.fieldnames
+        if not header:
+            raise RecordsError(f"{path}: no records (empty file)")
         for column in (text_column, label_column):
             if column not in header:
                 raise RecordsError(f"{path} row 1: no column '{column}' in header {header}")
@@ -96,7 +98,7 @@ def _json_objects(path: Path):
         try:
             obj, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as e:
-            raise RecordsError(f"{path} line {e.lineno}: invalid JSON ({e.msg})") from None
+            raise RecordsError(f"{path} line {line}: invalid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
         items = obj if isinstance(obj, list) else [obj]
         for item in items:
             n += 1

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Install everything the app, the training pipeline and the tests need. Idempotent:
+# each step is skipped when what it installs is already there.
+#   - Debian's chromium (browser tests drive /usr/bin/chromium; no browser download)
+#   - node_modules from package-lock.json (npm ci)
+#   - a Python venv with training/ installed (TRL, PyTorch, onnxruntime ...), kept
+#     outside the clone and keyed by training/pyproject.toml so a second clone or CI run
+#     on the same machine reuses it; .venv links to it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "setup: installing chromium (apt)"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
+fi
+
+lock_hash=$(sha256sum package-lock.json | cut -c1-16)
+if [ "$(cat node_modules/.lock-hash 2>/dev/null)" != "$lock_hash" ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+  echo "$lock_hash" > node_modules/.lock-hash
+fi
+
+py_hash=$(cat training/pyproject.toml | sha256sum | cut -c1-16)
+venv="${TWINSCORE_VENV:-$HOME/.cache/twinscore/venv-$py_hash}"
+if [ ! -f "$venv/.complete" ]; then
+  echo "setup: python venv at $venv (first time: PyTorch, TRL, onnxruntime; several minutes)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --upgrade pip
+  "$venv/bin/pip" install -q "./training[dev]"
+  touch "$venv/.complete"
+fi
+# Editable, so the venv runs this clone's training code, whichever clone made the venv.
+"$venv/bin/pip" install -q --no-deps --no-build-isolation -e ./training
+ln -sfn "$venv" .venv
+echo "setup: ready (python: .venv -> $venv)"

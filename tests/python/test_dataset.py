@@ -1,0 +1,100 @@
+"""build-dataset: the seed's preference-pair format, field by field, and its input readers."""
+
+import json
+
+import pytest
+
+from twinscore.build_dataset import main as build_main
+from twinscore.dataset import deduplicate, to_pair
+from twinscore.records import LabelledRecord, RecordsError, read_records
+
+SEED_RECORD = "张三，北京市朝阳区望京街道123号院5号楼，邮编：100102，联系电话：13812345678"
+
+
+def test_pair_matches_the_seed_format_field_by_field():
+    pair = to_pair(SEED_RECORD, correct=True)
+    assert list(pair) == ["chosen", "rejected", "score_chosen", "score_rejected"]
+    assert pair["chosen"] == [{"content": SEED_RECORD, "role": "user"}, {"content": "正确", "role": "assistant"}]
+    assert pair["rejected"] == [{"content": SEED_RECORD, "role": "user"}, {"content": "错误", "role": "assistant"}]
+    assert (pair["score_chosen"], pair["score_rejected"]) == (1, 0)
+    assert [list(m) for m in pair["chosen"]] == [["content", "role"]] * 2
+
+
+def test_a_wrong_record_puts_the_word_wrong_in_chosen():
+    pair = to_pair("联系电话：a", correct=False, margin=1.0)
+    assert pair["chosen"][1] == {"content": "错误", "role": "assistant"}
+    assert pair["rejected"][1] == {"content": "正确", "role": "assistant"}
+    assert (pair["score_chosen"], pair["score_rejected"], pair["margin"]) == (1, 0, 1.0)
+
+
+def test_build_dataset_writes_jsonl_that_round_trips(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("text,label\n北京市海淀区学院路29号,correct\n北京市1234海淀区学院路,wrong\n上海市静安区南京西路1000号,正确\n广州市天河区#?@!路,0\n", encoding="utf-8")
+    assert build_main([str(src), "--out", str(tmp_path / "ds"), "--test_size", "0.5"]) == 0
+    lines = [json.loads(l) for f in ("train.jsonl", "test.jsonl") for l in (tmp_path / "ds" / f).read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 4
+    by_record = {l["chosen"][0]["content"]: l["chosen"][1]["content"] for l in lines}
+    assert by_record == {"北京市海淀区学院路29号": "正确", "北京市1234海淀区学院路": "错误", "上海市静安区南京西路1000号": "正确", "广州市天河区#?@!路": "错误"}
+    from datasets import load_dataset
+
+    ds = load_dataset("json", data_files=str(tmp_path / "ds" / "train.jsonl"))["train"]
+    assert set(ds.column_names) == {"chosen", "rejected", "score_chosen", "score_rejected"}
+
+
+def test_reads_the_seeds_concatenated_pretty_printed_objects(tmp_path):
+    pairs = [to_pair(SEED_RECORD, True), to_pair(SEED_RECORD.replace("100102", "10010222"), False)]
+    src = tmp_path / "seed.json"
+    src.write_text("\n".join(json.dumps(p, ensure_ascii=False, indent=4) for p in pairs), encoding="utf-8")
+    records = read_records(src)
+    assert [(r.text, r.correct) for r in records] == [(SEED_RECORD, True), (SEED_RECORD.replace("100102", "10010222"), False)]
+
+
+def test_reads_parquet_and_kto_rows(tmp_path):
+    import pandas as pd
+
+    pd.DataFrame({"text": ["北京市海淀区学院路29号", "联系电话：a"], "label": ["correct", "wrong"]}).to_parquet(tmp_path / "r.parquet")
+    assert [r.correct for r in read_records(tmp_path / "r.parquet")] == [True, False]
+    (tmp_path / "kto.jsonl").write_text('{"address": "北京市海淀区学院路29号", "chosen": true}\n{"address": "北京市1234海淀区学院路", "rejected": true}\n', encoding="utf-8")
+    assert [(r.text, r.correct) for r in read_records(tmp_path / "kto.jsonl")] == [("北京市海淀区学院路29号", True), ("北京市1234海淀区学院路", False)]
+
+
+def test_an_unknown_label_names_file_row_and_column(tmp_path, capsys):
+    src = tmp_path / "bad.csv"
+    src.write_text("text,label\n北京市海淀区学院路29号,correct\n北京市1234海淀区学院路,maybe\n", encoding="utf-8")
+    with pytest.raises(RecordsError, match=r"bad\.csv row 3, column 'label': label 'maybe' is neither correct nor wrong"):
+        read_records(src)
+    assert build_main([str(src), "--out", str(tmp_path / "ds")]) == 1
+    assert "row 3" in capsys.readouterr().err
+    assert not (tmp_path / "ds").exists()  # nothing half-written
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "no records"),
+        ("text,label\n", "no records"),
+        ("record,label\nx,correct\n", "no column 'text'"),
+        ("text,label\n北京,correct,extra\n", "row 2: expected 2 fields"),
+        ("text,label\n ,correct\n", "row 2, column 'text': empty record"),
+    ],
+)
+def test_bad_csv_input_is_reported_with_its_place(tmp_path, content, message):
+    src = tmp_path / "in.csv"
+    src.write_text(content, encoding="utf-8")
+    with pytest.raises(RecordsError, match=message):
+        read_records(src)
+
+
+def test_bad_json_names_the_line(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "北京", "label": "correct"}\n{"text": "上海", "label": \n', encoding="utf-8")
+    with pytest.raises(RecordsError, match=r"in\.jsonl line 2: invalid JSON"):
+        list(read_records(src))
+
+
+def test_duplicates_and_contradictions_are_dropped():
+    rs = [LabelledRecord("a", True, "1"), LabelledRecord("a", True, "2"), LabelledRecord("b", True, "3"), LabelledRecord("b", False, "4")]
+    kept, duplicates, conflicts = deduplicate(rs)
+    assert [r.text for r in kept] == ["a"]
+    assert duplicates == 1
+    assert conflicts == ["b"]

@@ -1,0 +1,98 @@
+"""The whole chain on CPU: TRL trains a tiny model, export writes ONNX that matches it."""
+
+import json
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+from transformers import AutoTokenizer
+
+from twinscore import prompt
+from twinscore.export import choose_threshold, sha256
+from twinscore.scoring import pad_right
+
+
+def test_training_learns_and_reports_eval_accuracy(pipeline):
+    results = json.loads((pipeline["run"] / "eval_results.json").read_text())
+    assert results["eval_accuracy"] >= 0.9, pipeline["train_log"][-2000:]
+
+
+def test_trl_tokenizes_exactly_as_our_prompt_module(pipeline):
+    """The ids TRL's RewardTrainer trained on are the ids prompt.encode gives the scorer."""
+    from trl.data_utils import _tokenize
+
+    tok = AutoTokenizer.from_pretrained(pipeline["run"])
+    pair = json.loads((pipeline["data"] / "test.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    record, label = pair["chosen"][0]["content"], pair["chosen"][1]["content"]
+    assert _tokenize(tok, pair["chosen"])["input_ids"] == prompt.encode(tok, record, label)
+    text = prompt.render(tok, record, label)
+    assert text == f"<|im_start|>user\n{record}<|im_end|>\n<|im_start|>assistant\n{label}<|im_end|>\n"
+    assert " ".join([record, label]) not in text  # the seed's space-joined text is not what we score
+
+
+def test_export_writes_the_transformers_js_layout_with_hashes(pipeline):
+    model = pipeline["model"]
+    manifest = json.loads((model / "manifest.json").read_text(encoding="utf-8"))
+    for name in ("config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx", "onnx/model_quantized.onnx", "parity.json"):
+        assert manifest["files"][name]["sha256"] == sha256(model / name)
+    assert manifest["prompt"] == {**manifest["prompt"], "version": prompt.PROMPT_FORMAT_VERSION, "label_correct": "正确", "label_wrong": "错误"}
+    assert json.loads((model / "tokenizer_config.json").read_text(encoding="utf-8"))["chat_template"] == prompt.CHAT_TEMPLATE
+    assert manifest["metrics"]["onnx_fp32_max_abs_diff"] <= 1e-4
+    assert manifest["metrics"]["int8_agreement_with_pytorch"] >= 0.999
+    assert manifest["metrics"]["onnx_int8"]["accuracy"] >= 0.9
+    assert 0 < manifest["threshold"] < 1
+
+
+def test_pooling_takes_the_last_real_token_under_right_padding(pipeline):
+    """Padding a sequence must not change its reward: pad id, side and mask agree with PyTorch."""
+    model = pipeline["model"]
+    manifest = json.loads((model / "manifest.json").read_text(encoding="utf-8"))
+    tok = AutoTokenizer.from_pretrained(model)
+    session = ort.InferenceSession(str(model / "onnx/model.onnx"))
+    short = prompt.encode(tok, "联系电话：a", prompt.LABEL_WRONG)
+    long = prompt.encode(tok, "张三，北京市朝阳区望京街道123号院5号楼，邮编：100102", prompt.LABEL_CORRECT)
+    ids, mask = pad_right([short, long], manifest["pad_token_id"])
+    batched = session.run(["logits"], {"input_ids": ids, "attention_mask": mask})[0][:, 0]
+    alone = session.run(["logits"], {"input_ids": np.array([short]), "attention_mask": np.ones((1, len(short)), dtype=np.int64)})[0][0, 0]
+    assert abs(batched[0] - alone) < 1e-5
+
+
+def test_parity_vectors_hold_truncated_and_ordinary_cases(pipeline):
+    parity = json.loads((pipeline["model"] / "parity.json").read_text(encoding="utf-8"))
+    assert any(c["truncated"] for c in parity["cases"])
+    for c in parity["cases"]:
+        assert len(c["ids_correct"]) <= parity["max_length"] and len(c["ids_wrong"]) <= parity["max_length"]
+        assert abs(c["pytorch"]["reward_correct"] - c["onnx_fp32"]["reward_correct"]) < 1e-4
+
+
+def test_export_refuses_a_model_folder_without_a_chat_template(pipeline, tmp_path):
+    import shutil
+
+    from tests.python.conftest import run
+
+    broken = tmp_path / "broken"
+    shutil.copytree(pipeline["run"], broken, ignore=shutil.ignore_patterns("base-tiny"))
+    (broken / "chat_template.jinja").unlink()
+    cfg = json.loads((broken / "tokenizer_config.json").read_text())
+    cfg.pop("chat_template", None)
+    (broken / "tokenizer_config.json").write_text(json.dumps(cfg))
+    result = run("twinscore.export", "--model_dir", str(broken), "--dataset", str(pipeline["data"]), "--name", "x", "--out_root", str(tmp_path / "m"), check=False)
+    assert result.returncode == 1
+    assert "no chat template" in result.stderr
+    assert not (tmp_path / "m" / "x").exists()
+
+
+def test_train_rejects_a_bad_label_before_training(tmp_path):
+    from tests.python.conftest import run
+
+    (tmp_path / "bad.csv").write_text("text,label\n北京,correct\n上海,sometimes\n", encoding="utf-8")
+    result = run("twinscore.build_dataset", str(tmp_path / "bad.csv"), "--out", str(tmp_path / "ds"), check=False)
+    assert result.returncode == 1 and "row 3, column 'label'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "ps, labels, expected",
+    [([0.9, 0.8, 0.2, 0.1], [True, True, False, False], 0.5), ([0.95, 0.9, 0.7, 0.6], [True, True, False, False], 0.8)],
+)
+def test_threshold_sits_between_scores_with_best_accuracy(ps, labels, expected):
+    assert choose_threshold(ps, labels) == pytest.approx(expected)

@@ -1,0 +1,295 @@
+"""export: a trained reward model -> public/models/<name>/ for the browser and the CLI.
+
+    twinscore-export --model_dir runs/toy --dataset data/toy --name toy-tiny --default
+
+Writes, in the layout transformers.js expects:
+  config.json, tokenizer.json, tokenizer_config.json (with chat_template),
+  onnx/model.onnx (fp32), onnx/model_quantized.onnx (int8 weight-only MatMulNBits),
+  parity.json (records -> exact texts, token ids and reference rewards, for the TS side),
+  manifest.json (label words, prompt version, threshold, metrics, SHA-256 of every file).
+
+It refuses to write a model that does not match PyTorch: fp32 ONNX rewards must be
+within --atol of PyTorch's, and the int8 model's decisions must agree with PyTorch's
+on at least --min_agreement of the evaluation records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import prompt
+from .records import read_records
+from .scoring import onnx_runner, prepare, score, torch_runner
+
+MANIFEST_FORMAT_VERSION = 1
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
+
+# Records beyond the evaluation split that parity.json always covers: truncation,
+# characters outside the BMP, full-width digits, ASCII, whitespace inside a record.
+EDGE_CASES = [
+    "北京市海淀区学院路29号" * 80,
+    "联系电话：１３８１２３４５６７８",
+    "Room 5, 123 Main St.\tTel: +86 138 1234 5678",
+    "张三 😀，广州市天河区#?@!路",
+    "  上海市静安区南京西路1000号  ",
+]
+
+
+class ExportError(RuntimeError):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="twinscore-export", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model_dir", required=True, help="output_dir of twinscore-train (full model or LoRA adapter)")
+    p.add_argument("--dataset", required=True, help="labelled records for the parity checks and metrics: a build-dataset folder (its test.jsonl), .jsonl, .csv ...")
+    p.add_argument("--name", required=True, help="model name: the folder under --out_root")
+    p.add_argument("--out_root", default="public/models", help="where model folders live")
+    p.add_argument("--max_length", type=int, default=256, help="longest sequence scored; longer records are cut (with a warning)")
+    p.add_argument("--max_eval", type=int, default=2000, help="evaluation records used for parity and metrics")
+    p.add_argument("--parity_cases", type=int, default=24, help="evaluation records written to parity.json (plus fixed edge cases)")
+    p.add_argument("--atol", type=float, default=1e-4, help="largest allowed |ONNX fp32 - PyTorch| reward difference")
+    p.add_argument("--min_agreement", type=float, default=0.999, help="least fraction of int8 decisions equal to PyTorch's")
+    p.add_argument("--default", action="store_true", help="make this the default model of the app and the CLI (public/models/index.json)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        out = export(args)
+    except ExportError as e:
+        print(f"export: FAILED: {e}", file=sys.stderr)
+        return 1
+    print(f"export: wrote {out}")
+    return 0
+
+
+def load_model(model_dir: Path):
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    if (model_dir / "adapter_config.json").exists():  # LoRA: fold the adapter into the base weights
+        from peft import AutoPeftModelForSequenceClassification
+
+        model = AutoPeftModelForSequenceClassification.from_pretrained(model_dir, num_labels=1).merge_and_unload()
+    else:
+        model = AutoModelForSequenceClassification.from_pretrained(model_dir, num_labels=1)
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    if tokenizer.pad_token_id is None or model.config.pad_token_id != tokenizer.pad_token_id:
+        raise ExportError(f"{model_dir}: model pad_token_id {model.config.pad_token_id} != tokenizer's {tokenizer.pad_token_id}; the classifier would pool the wrong token")
+    if not tokenizer.chat_template:
+        raise ExportError(f"{model_dir}: tokenizer has no chat template; training and scoring would format records differently")
+    model.config.use_cache = False
+    return model.float().eval(), tokenizer
+
+
+def eval_records(dataset: str, limit: int):
+    path = Path(dataset)
+    if path.is_dir():
+        path = path / "test.jsonl"
+    return read_records(path)[:limit]
+
+
+def export_onnx(model, tokenizer, path: Path) -> None:
+    import torch
+
+    class RewardOnly(torch.nn.Module):
+        """input_ids, attention_mask -> logits [batch, 1]: the reward, nothing else."""
+
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask):
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).logits
+
+    ids = torch.tensor([prompt.encode(tokenizer, "北京市海淀区学院路29号", prompt.LABEL_CORRECT)] * 2)
+    mask = torch.ones_like(ids)
+    batch, seq = torch.export.Dim("batch"), torch.export.Dim("sequence")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.onnx.export(
+        RewardOnly(model).eval(), (ids, mask), str(path),
+        input_names=["input_ids", "attention_mask"], output_names=["logits"],
+        dynamic_shapes={"input_ids": {0: batch, 1: seq}, "attention_mask": {0: batch, 1: seq}},
+        dynamo=True, external_data=False, verbose=False,
+    )
+
+
+def quantize(src: Path, dst: Path) -> None:
+    """int8 weight-only quantization of every MatMul (onnxruntime's MatMulNBits, 8 bits).
+
+    Weight-only on purpose: quantize_dynamic also quantizes activations with one scale
+    per batch tensor, which makes a record's score depend on its batch-mates (we saw
+    P(correct) move by 2e-3 between batch sizes). MatMulNBits keeps activations in fp32,
+    so a record scores the same alone or batched, and it has WebGPU kernels.
+    """
+    import logging
+
+    import onnx
+    from onnxruntime.quantization.matmul_nbits_quantizer import DefaultWeightOnlyQuantConfig, MatMulNBitsQuantizer
+
+    logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer").setLevel(logging.WARNING)
+    config = DefaultWeightOnlyQuantConfig(block_size=32, is_symmetric=True, bits=8)
+    quantizer = MatMulNBitsQuantizer(onnx.load(str(src)), algo_config=config)
+    quantizer.process()
+    quantizer.model.save_model_to_file(str(dst), use_external_data_format=False)
+
+
+def choose_threshold(p_correct: list[float], correct: list[bool]) -> float:
+    """The cut on P(correct) with the best accuracy; ties go to the cut nearest 0.5.
+
+    Cuts lie halfway between neighbouring scores, never on one, so a score that moves a
+    hair (int8 rounding, another runtime) does not change its side.
+    """
+    ps = sorted(set(p_correct))
+    candidates = [0.5] + [(a + b) / 2 for a, b in zip(ps, ps[1:])]
+    best = (-1.0, 0.0, 0.5)
+    for t in candidates:
+        acc = sum((p >= t) == c for p, c in zip(p_correct, correct)) / len(correct)
+        key = (acc, -abs(t - 0.5), t)
+        if key > best:
+            best = key
+    return best[2]
+
+
+def metrics(p_correct: list[float], correct: list[bool], threshold: float) -> dict:
+    predicted_wrong = [p < threshold for p in p_correct]
+    actual_wrong = [not c for c in correct]
+    tp = sum(a and b for a, b in zip(predicted_wrong, actual_wrong))
+    n_pred, n_true = sum(predicted_wrong), sum(actual_wrong)
+    return {
+        "n": len(correct),
+        "accuracy": sum(pw == aw for pw, aw in zip(predicted_wrong, actual_wrong)) / len(correct),
+        "precision_wrong": tp / n_pred if n_pred else None,
+        "recall_wrong": tp / n_true if n_true else None,
+    }
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def export(args) -> Path:
+    import onnxruntime as ort
+
+    model, tokenizer = load_model(Path(args.model_dir))
+    labelled = eval_records(args.dataset, args.max_eval)
+    if not labelled:
+        raise ExportError(f"{args.dataset}: no evaluation records")
+    max_length = min(args.max_length, model.config.max_position_embeddings)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        stage = Path(tmp) / args.name
+        fp32, int8 = stage / "onnx" / "model.onnx", stage / "onnx" / "model_quantized.onnx"
+        export_onnx(model, tokenizer, fp32)
+        quantize(fp32, int8)
+
+        texts = [r.text for r in labelled] + EDGE_CASES
+        ref = score(torch_runner(model), prepare(tokenizer, texts, max_length), tokenizer.pad_token_id)
+        onx = score(onnx_runner(ort.InferenceSession(str(fp32))), prepare(tokenizer, texts, max_length), tokenizer.pad_token_id)
+        q = score(onnx_runner(ort.InferenceSession(str(int8))), prepare(tokenizer, texts, max_length), tokenizer.pad_token_id)
+
+        worst = max(max(abs(a.reward_correct - b.reward_correct), abs(a.reward_wrong - b.reward_wrong)) for a, b in zip(ref, onx))
+        if worst > args.atol:
+            raise ExportError(f"ONNX fp32 rewards differ from PyTorch by up to {worst:.2e} (> {args.atol:.0e})")
+
+        n = len(labelled)
+        correct = [r.correct for r in labelled]
+        threshold = choose_threshold([s.p_correct for s in ref[:n]], correct)
+        agree = sum((a.p_correct >= threshold) == (b.p_correct >= threshold) for a, b in zip(ref, q)) / len(ref)
+        if agree < args.min_agreement:
+            raise ExportError(f"int8 model's decisions agree with PyTorch's on only {agree:.4%} of records (< {args.min_agreement:.2%})")
+
+        parity_index = list(range(min(args.parity_cases, n))) + list(range(n, len(texts)))
+        parity = {
+            "max_length": max_length,
+            "pad_token_id": tokenizer.pad_token_id,
+            "threshold": threshold,
+            "cases": [
+                {
+                    "record": ref[i].record, "fitted": ref[i].fitted, "truncated": ref[i].truncated,
+                    "text_correct": prompt.render(tokenizer, ref[i].fitted, prompt.LABEL_CORRECT),
+                    "text_wrong": prompt.render(tokenizer, ref[i].fitted, prompt.LABEL_WRONG),
+                    "ids_correct": ref[i].ids_correct, "ids_wrong": ref[i].ids_wrong,
+                    "pytorch": {"reward_correct": ref[i].reward_correct, "reward_wrong": ref[i].reward_wrong, "p_correct": ref[i].p_correct},
+                    "onnx_fp32": {"reward_correct": onx[i].reward_correct, "reward_wrong": onx[i].reward_wrong, "p_correct": onx[i].p_correct},
+                    "onnx_int8": {"reward_correct": q[i].reward_correct, "reward_wrong": q[i].reward_wrong, "p_correct": q[i].p_correct},
+                }
+                for i in parity_index
+            ],
+        }
+        (stage / "parity.json").write_text(json.dumps(parity, ensure_ascii=False, indent=1), encoding="utf-8")
+
+        tokenizer.save_pretrained(stage)
+        config = json.loads((Path(args.model_dir) / "config.json").read_text()) if not (Path(args.model_dir) / "adapter_config.json").exists() else model.config.to_dict()
+        (stage / "config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False), encoding="utf-8")
+        # transformers writes the template to chat_template.jinja; transformers.js and our
+        # manifest validation read it from tokenizer_config.json, so it lives there.
+        tok_config = json.loads((stage / "tokenizer_config.json").read_text(encoding="utf-8"))
+        tok_config["chat_template"] = tokenizer.chat_template
+        tok_config["padding_side"] = "right"
+        (stage / "tokenizer_config.json").write_text(json.dumps(tok_config, indent=2, ensure_ascii=False), encoding="utf-8")
+        (stage / "chat_template.jinja").unlink(missing_ok=True)
+
+        eval_results = Path(args.model_dir) / "eval_results.json"
+        manifest = {
+            "format_version": MANIFEST_FORMAT_VERSION,
+            "name": args.name,
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "architecture": config.get("architectures", ["?"])[0],
+            "prompt": {
+                "version": prompt.PROMPT_FORMAT_VERSION,
+                "label_correct": prompt.LABEL_CORRECT,
+                "label_wrong": prompt.LABEL_WRONG,
+                "template": "chat_template in tokenizer_config.json: [user: record, assistant: label word]",
+            },
+            "threshold": threshold,
+            "max_length": max_length,
+            "pad_token_id": tokenizer.pad_token_id,
+            "padding_side": "right",
+            "onnx": {"inputs": ["input_ids", "attention_mask"], "output": "logits", "fp32": "onnx/model.onnx", "quantized": "onnx/model_quantized.onnx"},
+            "metrics": {
+                "eval_split": str(args.dataset),
+                "pytorch": metrics([s.p_correct for s in ref[:n]], correct, threshold),
+                "onnx_int8": metrics([s.p_correct for s in q[:n]], correct, threshold),
+                "int8_agreement_with_pytorch": agree,
+                "onnx_fp32_max_abs_diff": worst,
+                "trainer": json.loads(eval_results.read_text()) if eval_results.exists() else None,
+            },
+            "files": {
+                str(p.relative_to(stage)): {"sha256": sha256(p), "bytes": p.stat().st_size}
+                for p in sorted(stage.rglob("*")) if p.is_file()
+            },
+        }
+        (stage / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+
+        dest = Path(args.out_root) / args.name
+        if dest.exists():
+            shutil.rmtree(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(stage, dest)
+
+    if args.default:
+        index_path = Path(args.out_root) / "index.json"
+        index = json.loads(index_path.read_text()) if index_path.exists() else {}
+        index["default"] = args.name
+        index_path.write_text(json.dumps(index, indent=2) + "\n")
+    m = manifest["metrics"]
+    print(f"export: {n} eval records: accuracy {m['pytorch']['accuracy']:.4f} (PyTorch) / {m['onnx_int8']['accuracy']:.4f} (int8), "
+          f"threshold {threshold:.4f}, fp32 max |diff| {worst:.1e}, int8 agreement {agree:.2%}")
+    return dest
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,83 @@
+"""A small random-initialised Qwen2 reward model and a tokenizer trained on the records.
+
+There is no model hub here, so tests, CI and the bootstrap model start from this:
+the Qwen2 architecture (the same class TRL loads for Qwen/Qwen2-0.5B-Instruct) at a
+size that trains in minutes on a CPU, and a byte-level BPE tokenizer with Qwen2's
+pre-tokenizer (digits split one by one, which matters for phone numbers and postcodes)
+and our ChatML template, so any unseen character still has a byte fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .prompt import CHAT_TEMPLATE, LABEL_WORDS, PAD_TOKEN, SPECIAL_TOKENS
+
+# Qwen2's own pre-tokenizer split: letters in runs, every digit on its own.
+QWEN2_SPLIT = (
+    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
+)
+
+
+@dataclass
+class TinyArguments:
+    """Options for the small local model (used with --tiny)."""
+
+    tiny: bool = field(default=False, metadata={"help": "Start from a small random-initialised Qwen2 model and a tokenizer trained on the dataset, instead of --model_name_or_path (no hub needed)."})
+    tiny_vocab_size: int = field(default=2000, metadata={"help": "BPE vocabulary size of the trained tokenizer."})
+    tiny_hidden_size: int = field(default=64, metadata={"help": "Hidden size of the tiny model."})
+    tiny_layers: int = field(default=2, metadata={"help": "Number of transformer layers."})
+    tiny_heads: int = field(default=4, metadata={"help": "Attention heads (key/value heads are half of these)."})
+    tiny_max_positions: int = field(default=512, metadata={"help": "Longest sequence the tiny model accepts."})
+
+
+def train_tokenizer(texts, vocab_size: int):
+    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(QWEN2_SPLIT), behavior="isolated"),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+    ])
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=list(SPECIAL_TOKENS),
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    # The role names and label words must be tokens the model has seen in every example.
+    tok.train_from_iterator(list(texts) + list(LABEL_WORDS) + ["user", "assistant"], trainer)
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token=PAD_TOKEN)
+    fast.chat_template = CHAT_TEMPLATE
+    return fast
+
+
+def build_tiny_model(texts, out_dir: str | Path, args: TinyArguments) -> Path:
+    """Write a base model folder (config, random weights, tokenizer) that TRL can load by path."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, Qwen2Config
+
+    out_dir = Path(out_dir)
+    tokenizer = train_tokenizer(texts, args.tiny_vocab_size)
+    config = Qwen2Config(
+        vocab_size=len(tokenizer),
+        hidden_size=args.tiny_hidden_size,
+        intermediate_size=args.tiny_hidden_size * 4,
+        num_hidden_layers=args.tiny_layers,
+        num_attention_heads=args.tiny_heads,
+        num_key_value_heads=max(1, args.tiny_heads // 2),
+        max_position_embeddings=args.tiny_max_positions,
+        pad_token_id=tokenizer.pad_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        bos_token_id=None,
+        tie_word_embeddings=True,
+        num_labels=1,
+    )
+    torch.manual_seed(0)
+    model = AutoModelForSequenceClassification.from_config(config)
+    model.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+    return out_dir
