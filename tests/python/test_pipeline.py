@@ -96,3 +96,22 @@ def test_train_rejects_a_bad_label_before_training(tmp_path):
 )
 def test_threshold_sits_between_scores_with_best_accuracy(ps, labels, expected):
     assert choose_threshold(ps, labels) == pytest.approx(expected)
+
+
+def test_lora_training_trains_the_score_head_and_exports_merged(pipeline, tmp_path):
+    """--use_peft: a SEQ_CLS LoRA adapter whose score head is trained; export merges it."""
+    from tests.python.conftest import run
+
+    out = tmp_path / "lora"
+    run(
+        "twinscore.train", "--dataset_name", str(pipeline["data"]), "--output_dir", str(out), "--tiny",
+        "--use_peft", "--lora_r", "8", "--lora_alpha", "16", "--lora_target_modules", "q_proj", "v_proj",
+        "--max_steps", "30", "--per_device_train_batch_size", "16", "--learning_rate", "5e-3",
+        "--eval_strategy", "no", "--save_strategy", "no", "--report_to", "none", "--max_length", "256",
+    )
+    adapter = json.loads((out / "adapter_config.json").read_text())
+    assert adapter["task_type"] == "SEQ_CLS"
+    assert "score" in (adapter.get("modules_to_save") or [])
+    result = run("twinscore.export", "--model_dir", str(out), "--dataset", str(pipeline["data"]), "--name", "lora", "--out_root", str(tmp_path / "m"), "--max_eval", "200", "--min_agreement", "0.99")
+    manifest = json.loads((tmp_path / "m" / "lora" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["metrics"]["onnx_fp32_max_abs_diff"] <= 1e-4, result.stdout

@@ -52,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         argv += ["--bf16", "False"]  # RewardConfig defaults to bf16, which a CPU run rejects
     parser = make_parser()
     script_args, training_args, model_args, tiny_args = parser.parse_args_and_config(args=argv)
+    if model_args.use_peft and not any(a.startswith("--lora_task_type") for a in argv):
+        # TRL defaults LoRA to CAUSAL_LM; a reward model is SEQ_CLS, which also makes PEFT
+        # train (and save) the new score head instead of leaving it random.
+        model_args.lora_task_type = "SEQ_CLS"
     if script_args.dataset_name is None:
         parser.error("--dataset_name is required: a folder made by twinscore-build-dataset, a .jsonl file, or a hub dataset")
 
