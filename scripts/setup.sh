@@ -29,7 +29,7 @@ if [ ! -f "$venv/.complete" ]; then
   echo "setup: python venv at $venv (first time: PyTorch, TRL, onnxruntime; several minutes)"
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --upgrade pip
+  "$venv/bin/pip" install -q --upgrade pip setuptools
   "$venv/bin/pip" install -q "./training[dev]"
   touch "$venv/.complete"
 fi
