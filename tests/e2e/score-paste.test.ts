@@ -87,4 +87,20 @@ describe('bad input', () => {
     expect(await page.locator('#results tbody tr').count()).toBe(1);
     await page.close();
   });
+
+  it('a model file that does not match its manifest is refused with the file named', async () => {
+    const page = await browser.newPage();
+    // The server hands out a tokenizer.json with one byte changed.
+    await page.route('**/tokenizer.json', async (route) => {
+      const body = Buffer.from(await (await route.fetch()).body());
+      body[10] ^= 1;
+      await route.fulfill({ body, contentType: 'application/json' });
+    });
+    await page.goto(`${url}?backend=wasm`);
+    await expect
+      .poll(() => page.locator('.error').textContent(), { timeout: 60_000 })
+      .toMatch(/Could not load the model: .*tokenizer\.json: SHA-256 .* does not match manifest\.json/);
+    expect(await page.locator('#score').isDisabled()).toBe(true);
+    await page.close();
+  });
 });
