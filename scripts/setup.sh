@@ -30,7 +30,7 @@ if [ ! -f "$venv/.complete" ]; then
   rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --upgrade pip setuptools
-  "$venv/bin/pip" install -q "./training[dev]"
+  "$venv/bin/pip" install -q -e "./training[dev]"
   touch "$venv/.complete"
 fi
 # Editable, so the venv runs this clone's training code, whichever clone made the venv.
