@@ -21,6 +21,7 @@ import json
 import shutil
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,7 +30,6 @@ from .records import read_records
 from .scoring import onnx_runner, prepare, score, torch_runner
 
 MANIFEST_FORMAT_VERSION = 1
-TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
 
 # Records beyond the evaluation split that parity.json always covers: truncation,
 # characters outside the BMP, full-width digits, ASCII, whitespace inside a record.
@@ -196,9 +196,14 @@ def export(args) -> Path:
         quantize(fp32, int8)
 
         texts = [r.text for r in labelled] + EDGE_CASES
-        ref = score(torch_runner(model), prepare(tokenizer, texts, max_length), tokenizer.pad_token_id)
-        onx = score(onnx_runner(ort.InferenceSession(str(fp32))), prepare(tokenizer, texts, max_length), tokenizer.pad_token_id)
-        q = score(onnx_runner(ort.InferenceSession(str(int8))), prepare(tokenizer, texts, max_length), tokenizer.pad_token_id)
+        prepared = prepare(tokenizer, texts, max_length)  # tokenize and fit once, score three ways
+
+        def score_with(run):
+            return score(run, [replace(s) for s in prepared], tokenizer.pad_token_id)
+
+        ref = score_with(torch_runner(model))
+        onx = score_with(onnx_runner(ort.InferenceSession(str(fp32))))
+        q = score_with(onnx_runner(ort.InferenceSession(str(int8))))
 
         worst = max(max(abs(a.reward_correct - b.reward_correct), abs(a.reward_wrong - b.reward_wrong)) for a, b in zip(ref, onx))
         if worst > args.atol:
@@ -232,8 +237,7 @@ def export(args) -> Path:
         (stage / "parity.json").write_text(json.dumps(parity, ensure_ascii=False, indent=1), encoding="utf-8")
 
         tokenizer.save_pretrained(stage)
-        config = json.loads((Path(args.model_dir) / "config.json").read_text()) if not (Path(args.model_dir) / "adapter_config.json").exists() else model.config.to_dict()
-        (stage / "config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False), encoding="utf-8")
+        model.config.save_pretrained(stage)  # also right for a merged LoRA model, which has no config.json of its own
         # transformers writes the template to chat_template.jinja; transformers.js and our
         # manifest validation read it from tokenizer_config.json, so it lives there.
         tok_config = json.loads((stage / "tokenizer_config.json").read_text(encoding="utf-8"))
@@ -247,7 +251,7 @@ def export(args) -> Path:
             "format_version": MANIFEST_FORMAT_VERSION,
             "name": args.name,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "architecture": config.get("architectures", ["?"])[0],
+            "architecture": (model.config.architectures or ["?"])[0],
             "prompt": {
                 "version": prompt.PROMPT_FORMAT_VERSION,
                 "label_correct": prompt.LABEL_CORRECT,
