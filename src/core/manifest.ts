@@ -1,4 +1,5 @@
 /** The model folder's manifest.json (written by training/twinscore/export.py) and its checks. */
+import type { RecordTemplate } from './record-template';
 import { LABEL_CORRECT, LABEL_WRONG, PROMPT_FORMAT_VERSION } from './prompt';
 
 export interface ModelFile {
@@ -19,6 +20,8 @@ export interface Manifest {
   created: string;
   architecture: string;
   prompt: { version: number; label_correct: string; label_wrong: string; template: string };
+  /** How mapped table columns are composed into a record; absent in older manifests. */
+  record_template?: RecordTemplate;
   threshold: number;
   max_length: number;
   pad_token_id: number;

@@ -25,7 +25,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import prompt
+from . import prompt, record_template
 from .records import read_records
 from .scoring import onnx_runner, prepare, score, torch_runner
 
@@ -258,6 +258,7 @@ def export(args) -> Path:
                 "label_wrong": prompt.LABEL_WRONG,
                 "template": "chat_template in tokenizer_config.json: [user: record, assistant: label word]",
             },
+            "record_template": record_template.manifest_entry(),
             "threshold": threshold,
             "max_length": max_length,
             "pad_token_id": tokenizer.pad_token_id,
