@@ -1,0 +1,202 @@
+/**
+ * The scored-results store: what one audit run (a dropped file, or the paste box as a
+ * one-column table named `pasted.txt`) knows about its rows. The results view, the
+ * review mode (issue 5) and the explanations (issue 7) read it; only the audit run
+ * (audit.svelte.ts) writes scores into it.
+ *
+ * Built for a million rows: nothing here holds one object per row. Scores live in
+ * typed arrays sized once from the table's row count; the original rows stay in the
+ * file and are re-read on demand through the RowSource (the table worker re-parses the
+ * few blocks of the file that hold the rows asked for).
+ *
+ * Contract (row index i is 0-based over the data rows, header excluded, file order):
+ *   name, header, total     file name, its column names, its number of data rows
+ *   size                    rows scored so far; rows are scored in file order, so
+ *                           rows [0, size) have scores and the rest have none yet
+ *   pCorrect(i)             P(correct) = sigmoid(r_correct - r_wrong); NaN when unscored
+ *   truncated(i)            the record was longer than the model's max_length
+ *   threshold               the cut-off the verdicts use (starts at manifest.threshold;
+ *                           the slider and the PR curve move it)
+ *   verdict(i)              'correct' if pCorrect(i) >= threshold, else 'wrong'; null
+ *                           when unscored (the CLI and the exports cut the same way)
+ *   uncertain(i)            |pCorrect(i) - threshold| < uncertainBand: worth a human look
+ *   label(i)                the file's own label for row i when a label column is mapped
+ *                           and the cell reads as a label; null otherwise
+ *   cells(rows) / record(i) the original cells / the exact text the model read (async)
+ *   version                 a number that changes on every change (scores added,
+ *                           threshold moved); reading it inside a Svelte effect or
+ *                           $derived subscribes to changes
+ *   subscribe(fn)           the same signal for code outside Svelte; returns unsubscribe
+ */
+import { createSubscriber } from 'svelte/reactivity';
+import type { ScoredRecord, Verdict } from '../core/scorer';
+
+export type { Verdict };
+
+/** Where a results store reads the original rows from. */
+export interface RowSource {
+  /** The file's name, for messages and export file names. */
+  readonly name: string;
+  readonly header: string[];
+  /** Number of data rows (header excluded). */
+  readonly rowCount: number;
+  /** The original cells of these rows, in the order asked. */
+  cells(rows: number[]): Promise<string[][]>;
+  /** The record texts the model reads for these rows (composed by the column mapping). */
+  records(rows: number[]): Promise<string[]>;
+}
+
+export interface Counts {
+  scored: number;
+  correct: number;
+  wrong: number;
+  uncertain: number;
+}
+
+/** Build-dataset's label words, case-insensitive: a label column in any of these forms. */
+export function parseLabel(value: string): Verdict | null {
+  const v = value.trim().toLowerCase();
+  if (['correct', '正确', '1', 'true', 'yes', '对'].includes(v)) return 'correct';
+  if (['wrong', '错误', '0', 'false', 'no', '错'].includes(v)) return 'wrong';
+  return null;
+}
+
+export class ScoredResults {
+  readonly name: string;
+  readonly header: string[];
+  readonly total: number;
+  uncertainBand = 0.1;
+
+  private p: Float32Array;
+  private cut: Uint8Array;
+  /** -1 no label, 0 wrong, 1 correct. */
+  private labels: Int8Array;
+  private scored = 0;
+  private labelled = 0;
+  private cutOff: number;
+  private changes = 0;
+  private listeners = new Set<() => void>();
+  private notifySvelte: (() => void) | null = null;
+  private track = createSubscriber((update) => {
+    this.notifySvelte = update;
+    return () => (this.notifySvelte = null);
+  });
+
+  constructor(
+    readonly source: RowSource,
+    threshold: number,
+  ) {
+    this.name = source.name;
+    this.header = source.header;
+    this.total = source.rowCount;
+    this.p = new Float32Array(this.total).fill(NaN);
+    this.cut = new Uint8Array(this.total);
+    this.labels = new Int8Array(this.total).fill(-1);
+    this.cutOff = threshold;
+  }
+
+  get size(): number {
+    this.track();
+    return this.scored;
+  }
+
+  get version(): number {
+    this.track();
+    return this.changes;
+  }
+
+  get threshold(): number {
+    this.track();
+    return this.cutOff;
+  }
+
+  set threshold(value: number) {
+    if (!(value >= 0 && value <= 1)) throw new RangeError(`threshold ${value} is not in [0, 1]`);
+    if (value === this.cutOff) return;
+    this.cutOff = value;
+    this.changed();
+  }
+
+  pCorrect(i: number): number {
+    return this.p[i];
+  }
+
+  truncated(i: number): boolean {
+    return this.cut[i] === 1;
+  }
+
+  verdict(i: number): Verdict | null {
+    if (i >= this.scored) return null;
+    return this.p[i] >= this.cutOff ? 'correct' : 'wrong';
+  }
+
+  uncertain(i: number): boolean {
+    return i < this.scored && Math.abs(this.p[i] - this.cutOff) < this.uncertainBand;
+  }
+
+  label(i: number): Verdict | null {
+    const l = this.labels[i];
+    return l < 0 ? null : l === 1 ? 'correct' : 'wrong';
+  }
+
+  /** Whether any row has a label (a label column was mapped and read). */
+  get hasLabels(): boolean {
+    this.track();
+    return this.labelled > 0;
+  }
+
+  cells(rows: number[]): Promise<string[][]> {
+    return this.source.cells(rows);
+  }
+
+  async record(i: number): Promise<string> {
+    return (await this.source.records([i]))[0];
+  }
+
+  /** The scores so far as one array (a view, not a copy: read it, don't keep it). */
+  scores(): Float32Array {
+    return this.p.subarray(0, this.scored);
+  }
+
+  counts(): Counts {
+    this.track();
+    const c: Counts = { scored: this.scored, correct: 0, wrong: 0, uncertain: 0 };
+    for (let i = 0; i < this.scored; i++) {
+      if (this.p[i] >= this.cutOff) c.correct++;
+      else c.wrong++;
+      if (Math.abs(this.p[i] - this.cutOff) < this.uncertainBand) c.uncertain++;
+    }
+    return c;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Add the scores of rows [start, start + scored.length). Only the audit run calls this,
+   * in file order: start must be the current size (a resumed run starts where it stopped).
+   */
+  append(start: number, scored: ScoredRecord[], labels?: (Verdict | null)[]): void {
+    if (start !== this.scored) throw new Error(`scores for row ${start} arrive but ${this.scored} rows are scored`);
+    if (start + scored.length > this.total) throw new Error(`scores past the table's ${this.total} rows`);
+    scored.forEach((s, k) => {
+      this.p[start + k] = s.pCorrect;
+      this.cut[start + k] = s.truncated ? 1 : 0;
+      const l = labels?.[k];
+      if (l) {
+        this.labels[start + k] = l === 'correct' ? 1 : 0;
+        this.labelled++;
+      }
+    });
+    this.scored += scored.length;
+    this.changed();
+  }
+
+  private changed(): void {
+    this.changes++;
+    this.notifySvelte?.();
+    for (const listener of this.listeners) listener();
+  }
+}
