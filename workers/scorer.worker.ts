@@ -9,6 +9,8 @@ import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { loadModel, type LoadProgress, type ModelSource, type Precision } from '../src/core/model-files';
 import { Scorer, type ScoredRecord } from '../src/core/scorer';
 import type { Manifest } from '../src/core/manifest';
+import { DEFAULT_SEPARATORS, explain, type Explanation } from '../src/core/explain';
+import { howItWorks, type HowItWorks } from '../src/core/how-it-works';
 
 // The .wasm is emitted by Vite next to our code: never fetched from a CDN.
 ort.env.wasm.wasmPaths = { wasm: wasmUrl };
@@ -99,6 +101,19 @@ const api = {
   async score(records: string[]): Promise<ScoredRecord[]> {
     if (!scorer) throw new Error('no model loaded');
     return scorer.score(records);
+  },
+
+  /** Which spans of the record make it look wrong (src/core/explain.ts). */
+  async explain(record: string): Promise<Explanation> {
+    if (!scorer) throw new Error('no model loaded');
+    const separators = DEFAULT_SEPARATORS + (scorer.manifest.record_template?.separator ?? '');
+    return explain(scorer, record, { separators });
+  },
+
+  /** The two texts scored for the record, their rewards and the softmax. */
+  async howItWorks(record: string): Promise<HowItWorks> {
+    if (!scorer) throw new Error('no model loaded');
+    return howItWorks(scorer, record);
   },
 };
 

@@ -8,6 +8,8 @@ import * as Comlink from 'comlink';
 import type { LoadProgress } from '../core/model-files';
 import type { ScoredRecord } from '../core/scorer';
 import type { LoadOptions, ModelInfo, ScorerWorkerApi } from '../../workers/scorer.worker';
+import type { Explanation } from '../core/explain';
+import type { HowItWorks } from '../core/how-it-works';
 
 export class AbortError extends Error {
   override name = 'AbortError';
@@ -66,5 +68,24 @@ export class ScorerBridge {
       await this.loaded;
       return api.score(records);
     });
+  }
+
+  /** The worker with the last model loaded, for calls other than score. */
+  private async ready(): Promise<Comlink.Remote<ScorerWorkerApi>> {
+    const api = this.start();
+    if (!this.loaded) {
+      if (!this.lastLoad) throw new Error('load a model before scoring');
+      this.loaded = api.load(this.lastLoad);
+    }
+    await this.loaded;
+    return api;
+  }
+
+  explain(signal: AbortSignal, record: string): Promise<Explanation> {
+    return this.guard(signal, async () => (await this.ready()).explain(record));
+  }
+
+  howItWorks(signal: AbortSignal, record: string): Promise<HowItWorks> {
+    return this.guard(signal, async () => (await this.ready()).howItWorks(record));
   }
 }

@@ -23,7 +23,8 @@ class ScoringState {
   truncated = $derived(this.rows.filter((r) => r.truncated).length);
   wrong = $derived(this.rows.filter((r) => r.verdict === 'wrong').length);
 
-  private bridge = new ScorerBridge();
+  /** One worker for the page: explanations and "how it works" (insight.svelte.ts) use it too. */
+  readonly bridge = new ScorerBridge();
   private controller: AbortController | null = null;
 
   async loadDefault(backend: Backend | 'auto' = 'auto') {
