@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from .dataset import deduplicate, split, write_pairs
+from .merge import merge_into_base
 from .records import RecordsError, read_records
 from .toy import toy_records
 
@@ -28,13 +29,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--margin", type=float, default=None, help="add a constant 'margin' column to every pair")
     p.add_argument("--toy", type=int, default=0, metavar="N", help="add N generated toy records (for tests and demos)")
+    p.add_argument("--base", metavar="FOLDER", help="an existing dataset folder to merge into (its records keep their split)")
+    p.add_argument("--corrections", nargs="+", default=[], metavar="JSONL",
+                   help="reviewed corrections exported from the app, oldest first: later decisions win")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if not args.inputs and not args.toy:
-        print("build-dataset: give at least one input file or --toy N", file=sys.stderr)
+    if not args.inputs and not args.toy and not args.base and not args.corrections:
+        print("build-dataset: give at least one input file, --toy N, --base or --corrections", file=sys.stderr)
         return 2
     try:
         records = [r for path in args.inputs for r in read_records(path, args.text_column, args.label_column)]
@@ -45,7 +49,16 @@ def main(argv: list[str] | None = None) -> int:
     kept, duplicates, conflicts = deduplicate(records)
     if conflicts:
         print(f"build-dataset: dropped {len(conflicts)} record(s) labelled both correct and wrong, e.g. {conflicts[0]!r}", file=sys.stderr)
-    train, test = split(kept, args.test_size, args.seed)
+    if args.base or args.corrections:
+        try:
+            train, test, report = merge_into_base(args.base, kept, args.corrections, args.test_size, args.seed)
+        except RecordsError as e:
+            print(f"build-dataset: {e}", file=sys.stderr)
+            return 1
+        kept = train + test
+        print(f"build-dataset: merged: {report}")
+    else:
+        train, test = split(kept, args.test_size, args.seed)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     write_pairs(out / "train.jsonl", train, args.margin)
