@@ -11,6 +11,8 @@ import { Scorer, type ScoredRecord } from '../src/core/scorer';
 import type { Manifest } from '../src/core/manifest';
 import { DEFAULT_SEPARATORS, explain, type Explanation } from '../src/core/explain';
 import { howItWorks, type HowItWorks } from '../src/core/how-it-works';
+import { cachingSource, type CacheReport } from '../src/storage/model-cache';
+import { importedSource, importModel } from './model-import';
 
 // The .wasm is emitted by Vite next to our code: never fetched from a CDN.
 ort.env.wasm.wasmPaths = { wasm: wasmUrl };
@@ -20,8 +22,10 @@ ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardw
 export type Backend = 'webgpu' | 'wasm';
 
 export interface LoadOptions {
-  /** URL of the model folder, ending in '/'. */
-  modelUrl: string;
+  /** URL of the model folder, ending in '/'; its files are cached in IndexedDB. */
+  modelUrl?: string;
+  /** Instead of modelUrl: the name of a model the user imported into this browser. */
+  stored?: string;
   backend?: Backend | 'auto';
   precision?: Precision;
 }
@@ -33,6 +37,8 @@ export interface ModelInfo {
   fallbackReason?: string;
   precision: Precision;
   manifest: Manifest;
+  /** What the IndexedDB model cache did (absent for imported models). */
+  cache?: CacheReport;
 }
 
 function fetchSource(base: string): ModelSource {
@@ -74,7 +80,9 @@ const api = {
   async load(options: LoadOptions, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
     scorer = null;
     const precision = options.precision ?? 'quantized';
-    const model = await loadModel(fetchSource(options.modelUrl), precision, onProgress);
+    const cache: CacheReport = { hits: [], stored: [], refetched: [] };
+    const source = options.stored ? importedSource(options.stored) : cachingSource(fetchSource(options.modelUrl ?? ''), cache);
+    const model = await loadModel(source, precision, onProgress);
     let backend: Backend = options.backend === 'wasm' ? 'wasm' : 'webgpu';
     let fallbackReason = options.backend === 'wasm' ? 'WASM chosen' : await webgpuUnavailable();
     if (fallbackReason) backend = 'wasm';
@@ -95,7 +103,7 @@ const api = {
       });
       return (await result[output].getData()) as Float32Array;
     });
-    return { name: model.manifest.name, backend, fallbackReason, precision, manifest: model.manifest };
+    return { name: model.manifest.name, backend, fallbackReason, precision, manifest: model.manifest, cache: options.stored ? undefined : cache };
   },
 
   async score(records: string[]): Promise<ScoredRecord[]> {
@@ -109,6 +117,9 @@ const api = {
     const separators = DEFAULT_SEPARATORS + (scorer.manifest.record_template?.separator ?? '');
     return explain(scorer, record, { separators });
   },
+
+  /** Check a dropped model folder or zip and keep it in this browser (workers/model-import.ts). */
+  importModel,
 
   /** The two texts scored for the record, their rewards and the softmax. */
   async howItWorks(record: string): Promise<HowItWorks> {

@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import type { LoadProgress } from '../core/model-files';
 import type { ScoredRecord } from '../core/scorer';
 import type { LoadOptions, ModelInfo, ScorerWorkerApi } from '../../workers/scorer.worker';
+import type { DroppedFile, ImportResult } from '../../workers/model-import';
 import type { Explanation } from '../core/explain';
 import type { HowItWorks } from '../core/how-it-works';
 
@@ -87,5 +88,10 @@ export class ScorerBridge {
 
   howItWorks(signal: AbortSignal, record: string): Promise<HowItWorks> {
     return this.guard(signal, async () => (await this.ready()).howItWorks(record));
+  }
+
+  /** Check a dropped model (folder files or a zip) and keep it; then load({ stored: name }). */
+  importModel(signal: AbortSignal, label: string, files: DroppedFile[], reserved: string[]): Promise<ImportResult> {
+    return this.guard(signal, () => this.start().importModel(label, files, reserved));
   }
 }

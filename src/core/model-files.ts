@@ -5,6 +5,7 @@
  */
 import { PreTrainedTokenizer } from '@huggingface/transformers';
 import { ModelError, parseManifest, type Manifest } from './manifest';
+import type { ScoringMode } from './scorer';
 
 export interface ModelSource {
   /** Shown in messages: a URL or a folder path. */
@@ -26,6 +27,8 @@ export interface LoadedModel {
   tokenizer: PreTrainedTokenizer;
   onnx: Uint8Array;
   precision: Precision;
+  /** Which graph `onnx` holds: the single-pass dual one when the manifest has it. */
+  mode: ScoringMode;
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -33,7 +36,8 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function readVerified(
+/** One file the manifest lists, read from source and proven by its SHA-256 (throws ModelError naming the file). */
+export async function readVerified(
   source: ModelSource,
   manifest: Manifest,
   path: string,
@@ -63,6 +67,7 @@ export async function loadModel(
   source: ModelSource,
   precision: Precision = 'quantized',
   onProgress?: (p: LoadProgress) => void,
+  mode: ScoringMode | 'auto' = 'auto',
 ): Promise<LoadedModel> {
   const manifestBytes = await source.read('manifest.json').catch(() => null);
   if (!manifestBytes) throw new ModelError(`${source.where}: no manifest.json (not a model folder made by twinscore-export)`);
@@ -79,6 +84,9 @@ export async function loadModel(
       `${source.where}: tokenizer pad token id ${tokenizer.pad_token_id} differs from manifest.json's ${manifest.pad_token_id}`,
     );
   }
-  const onnx = await readVerified(source, manifest, manifest.onnx[precision], onProgress);
-  return { manifest, tokenizer, onnx, precision };
+  if (mode === 'dual' && !manifest.onnx.dual) throw new ModelError(`${source.where}/manifest.json: no single-pass dual graph (onnx.dual)`);
+  const chosen: ScoringMode = mode === 'auto' ? (manifest.onnx.dual ? 'dual' : 'two-pass') : mode;
+  const graph = chosen === 'dual' ? manifest.onnx.dual![precision] : manifest.onnx[precision];
+  const onnx = await readVerified(source, manifest, graph, onProgress);
+  return { manifest, tokenizer, onnx, precision, mode: chosen };
 }

@@ -5,7 +5,7 @@
  * order, compact separators, non-ASCII written as UTF-8 (Python's ensure_ascii=False).
  * tests/vectors/pairs.json holds both languages to the same bytes.
  */
-import { LABEL_CORRECT, LABEL_WRONG, messages, type Message } from './prompt';
+import { LABEL_CORRECT, LABEL_WRONG, messages, type LabelWord, type Message } from './prompt';
 
 export interface PreferencePair {
   chosen: Message[];
@@ -15,7 +15,7 @@ export interface PreferencePair {
 }
 
 export function toPair(record: string, correct: boolean): PreferencePair {
-  const [trueLabel, falseLabel] = correct ? [LABEL_CORRECT, LABEL_WRONG] : [LABEL_WRONG, LABEL_CORRECT];
+  const [trueLabel, falseLabel]: LabelWord[] = correct ? [LABEL_CORRECT, LABEL_WRONG] : [LABEL_WRONG, LABEL_CORRECT];
   return { chosen: messages(record, trueLabel), rejected: messages(record, falseLabel), score_chosen: 1, score_rejected: 0 };
 }
 

@@ -1,0 +1,88 @@
+/**
+ * Bring your own model: a folder (or a zip of one) written by twinscore-export, dropped
+ * on the page. It is checked here, in the worker, with the same loadModel the app uses
+ * (manifest, label words, prompt version, tokenizer) plus every file its manifest lists
+ * (present, SHA-256 equal); then kept in IndexedDB, or, when the storage refuses it, in
+ * memory for this session.
+ */
+import { unzipSync } from 'fflate';
+import { loadModel, readVerified, type LoadedModel, type ModelSource } from '../src/core/model-files';
+import { ModelError } from '../src/core/manifest';
+import { storeModelFiles } from '../src/storage/db';
+import { storedSource } from '../src/storage/model-cache';
+
+export interface DroppedFile {
+  /** Path inside what was dropped: "my-model/onnx/model_quantized.onnx", or "my-model.zip". */
+  path: string;
+  file: Blob;
+}
+
+export interface ImportResult {
+  name: string;
+  /** Set when the model could not be kept in browser storage (it still works this session). */
+  warning?: string;
+}
+
+const inMemory = new Map<string, ModelSource>();
+
+/** Where the worker reads a model the user imported: memory first, then IndexedDB. */
+export function importedSource(name: string): ModelSource {
+  return inMemory.get(name) ?? storedSource(name);
+}
+
+async function unpack(label: string, dropped: DroppedFile[]): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  for (const d of dropped) {
+    const bytes = new Uint8Array(await d.file.arrayBuffer());
+    if (!d.path.toLowerCase().endsWith('.zip')) {
+      files.set(d.path, bytes);
+      continue;
+    }
+    let entries: Record<string, Uint8Array>;
+    try {
+      entries = unzipSync(bytes, { filter: (f) => !f.name.endsWith('/') && !f.name.startsWith('__MACOSX/') });
+    } catch (e) {
+      throw new ModelError(`${d.path}: not a readable zip file (${(e as Error).message})`);
+    }
+    for (const [name, data] of Object.entries(entries)) files.set(name, data);
+  }
+  if (files.size === 0) throw new ModelError(`${label}: nothing to import (no files)`);
+  return files;
+}
+
+/** The files under the folder that holds manifest.json, keyed by their path below it. */
+function modelFolder(label: string, files: Map<string, Uint8Array>): Map<string, Uint8Array> {
+  const manifests = [...files.keys()].filter((p) => p === 'manifest.json' || p.endsWith('/manifest.json'));
+  if (manifests.length === 0) {
+    throw new ModelError(`${label}: no manifest.json. Drop the folder twinscore-export wrote (public/models/<name>/) or a zip of it.`);
+  }
+  const root = manifests.sort((a, b) => a.length - b.length)[0].slice(0, -'manifest.json'.length);
+  return new Map([...files].filter(([p]) => p.startsWith(root)).map(([p, b]) => [p.slice(root.length), b]));
+}
+
+function memorySource(where: string, files: Map<string, Uint8Array>): ModelSource {
+  return { where, read: async (path) => files.get(path) ?? null };
+}
+
+export async function importModel(label: string, dropped: DroppedFile[], reserved: string[]): Promise<ImportResult> {
+  const files = modelFolder(label, await unpack(label, dropped));
+  const source = memorySource(label, files);
+  const model: LoadedModel = await loadModel(source);
+  const { manifest } = model;
+  // loadModel checked what scoring reads; an exported folder holds the rest too.
+  for (const path of Object.keys(manifest.files)) await readVerified(source, manifest, path);
+  if (reserved.includes(manifest.name)) {
+    throw new ModelError(`${label}/manifest.json: the name ${manifest.name} is taken by the app's own model; export yours with another --name`);
+  }
+  const keep = ['manifest.json', 'tokenizer.json', 'tokenizer_config.json', manifest.onnx.quantized];
+  try {
+    await storeModelFiles(
+      { name: manifest.name, manifest: new TextDecoder().decode(files.get('manifest.json')), origin: 'imported', cachedAt: Date.now() },
+      keep.slice(1).map((path) => ({ model: manifest.name, path, sha256: manifest.files[path].sha256, bytes: files.get(path)! })),
+    );
+  } catch (e) {
+    inMemory.set(manifest.name, memorySource(`${label} (in memory)`, new Map(keep.map((p) => [p, files.get(p)!]))));
+    return { name: manifest.name, warning: `${(e as Error).message} The model works until this page is closed.` };
+  }
+  return { name: manifest.name };
+}
