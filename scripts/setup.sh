@@ -4,7 +4,7 @@
 #   - Debian's chromium (browser tests drive /usr/bin/chromium; no browser download)
 #   - node_modules from package-lock.json (npm ci)
 #   - a Python venv with training/ installed (TRL, PyTorch, onnxruntime ...), kept
-#     outside the clone and keyed by training/pyproject.toml so a second clone or CI run
+#     outside the clone and keyed by the PyTorch pin so a second clone or CI run
 #     on the same machine reuses it; .venv links to it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,15 +23,22 @@ if [ "$(cat node_modules/.lock-hash 2>/dev/null)" != "$lock_hash" ]; then
   echo "$lock_hash" > node_modules/.lock-hash
 fi
 
-py_hash=$(cat training/pyproject.toml | sha256sum | cut -c1-16)
-venv="${TWINSCORE_VENV:-$HOME/.cache/twinscore/venv-$py_hash}"
+# The venv is keyed by the Python version and the PyTorch pin (the slow part to install);
+# any other change to training/pyproject.toml is applied to it in place by pip.
+venv_key=$( (python3 --version; grep -E '"torch==' training/pyproject.toml) | sha256sum | cut -c1-16)
+venv="${TWINSCORE_VENV:-$HOME/.cache/twinscore/venv-$venv_key}"
 if [ ! -f "$venv/.complete" ]; then
   echo "setup: python venv at $venv (first time: PyTorch, TRL, onnxruntime; several minutes)"
   rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --upgrade pip setuptools
-  "$venv/bin/pip" install -q -e "./training[dev]"
   touch "$venv/.complete"
+fi
+py_hash=$(sha256sum training/pyproject.toml | cut -c1-16)
+if [ "$(cat "$venv/.pyproject-hash" 2>/dev/null)" != "$py_hash" ]; then
+  echo "setup: pip install ./training[dev]"
+  "$venv/bin/pip" install -q -e "./training[dev]"
+  echo "$py_hash" > "$venv/.pyproject-hash"
 fi
 # Editable, so the venv runs this clone's training code, whichever clone made the venv.
 "$venv/bin/pip" install -q --no-deps --no-build-isolation -e ./training

@@ -1,0 +1,77 @@
+"""The record generator: deterministic, every label backed by the schema's rules."""
+
+from collections import Counter
+
+import pytest
+
+from twinscore import reference
+from twinscore.generate import ERROR_CLASSES, generate
+from twinscore.rules import violations
+
+
+@pytest.fixture(scope="module")
+def records():
+    return generate(6000, seed=11)
+
+
+def test_same_seed_same_records_other_seed_other_records():
+    a, b, c = generate(300, seed=5), generate(300, seed=5), generate(300, seed=6)
+    assert [r.row() for r in a] == [r.row() for r in b]
+    assert [r.text for r in a] != [r.text for r in c]
+
+
+def test_every_wrong_record_breaks_its_class_rule_and_correct_ones_break_none(records):
+    for r in records:
+        broken = violations(r.fields["structure"])
+        if r.correct:
+            assert broken == set(), (r.text, broken)
+        else:
+            assert r.error_class in broken, (r.error_class, r.text, broken)
+
+
+def test_every_error_class_is_generated_in_comparable_numbers(records):
+    counts = Counter(r.error_class for r in records if not r.correct)
+    assert set(counts) == set(ERROR_CLASSES)
+    assert min(counts.values()) > 0.5 * max(counts.values())
+    assert 0.4 < sum(r.correct for r in records) / len(records) < 0.6
+
+
+def test_error_span_points_into_the_text(records):
+    for r in records:
+        if r.correct:
+            assert r.error_span is None
+        else:
+            start, end = r.error_span
+            assert 0 <= start <= end <= len(r.text) and (end > start or r.error_class == "missing_field"), (r.text, r.error_span)
+
+
+def test_correct_records_are_as_varied_as_wrong_ones(records):
+    def layouts(rs):
+        # the record's shape: every CJK character and digit masked, punctuation and labels kept
+        return {"".join("字" if "\u4e00" <= ch <= "\u9fff" else "0" if ch.isdigit() else ch for ch in r.text) for r in rs}
+
+    correct = [r for r in records if r.correct]
+    wrong = [r for r in records if not r.correct]
+    assert len({r.text for r in correct}) == len(correct)  # no copies (the seed's trap)
+    assert len(layouts(correct)) / len(correct) > 0.5 * len(layouts(wrong)) / len(wrong)
+    assert len({r.fields["city"] for r in correct}) > 200  # cities from the whole country
+
+
+def test_reference_data_is_complete_enough():
+    ref = reference.load()
+    assert len(ref.provinces) == 31 and len(ref.cities) > 300 and len(ref.districts) > 2500
+    assert "139" in ref.mobile_segments and "140" in ref.invalid_mobile_segments
+    beijing = next(c for c in ref.cities if c.name == "北京市")
+    assert beijing.area_code == "010" and {"朝阳区", "海淀区"} <= {d.name for d in beijing.districts}
+    assert beijing.province.postcode_prefixes == {"10"}
+
+
+def test_the_seeds_own_cases_are_covered():
+    rs = generate(4000, seed=2)
+    texts = "\n".join(r.text for r in rs)
+    import re
+
+    assert any(r.error_class == "postcode_length" and re.search(r"邮编[：: ]\d{8}(\D|$)", r.text) for r in rs)  # 10010222
+    assert any(r.error_class == "phone_letters" and re.search(r"[：:][A-Za-z]+$", r.text) for r in rs)  # 联系电话：a
+    assert any(r.error_class == "digits_in_address" and re.search(r"市\d+[^\d号]", r.text) for r in rs)  # 北京市1234海淀区
+    assert "号院" in texts and "号楼" in texts  # the seed's correct record shape: …123号院5号楼
