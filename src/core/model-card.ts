@@ -1,0 +1,91 @@
+/**
+ * What the model card view shows, read from a model's manifest.json: sizes from its file
+ * list, the evaluation metrics, and accuracy per error class next to the rule baseline's.
+ */
+import type { Manifest, Metrics } from './manifest';
+import type { Precision } from './model-files';
+
+export interface ClassRow {
+  errorClass: string;
+  n: number;
+  model: number | null;
+  baseline: number | null;
+}
+
+export interface Sizes {
+  /** Every file the manifest lists. */
+  total: number;
+  /** The ONNX file the app runs at this precision. */
+  weights: number;
+  weightsFile: string;
+}
+
+export function sizes(manifest: Manifest, precision: Precision): Sizes {
+  const weightsFile = manifest.onnx[precision];
+  return {
+    total: Object.values(manifest.files).reduce((sum, f) => sum + f.bytes, 0),
+    weights: manifest.files[weightsFile]?.bytes ?? 0,
+    weightsFile,
+  };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+interface ClassMetric {
+  n: number;
+  accuracy: number;
+}
+type PerClass = Record<string, ClassMetric>;
+
+/**
+ * metrics.per_class as rows, one per error class (and `correct`, when the exporter counts
+ * correct records as a class). Two layouts are read: {model: {cls: m}, baseline: {cls: m}}
+ * and {cls: {n, accuracy, baseline_accuracy}}. Absent: an empty list.
+ */
+export function perClassRows(manifest: Manifest): ClassRow[] {
+  const perClass = manifest.metrics.per_class as Record<string, unknown> | undefined;
+  if (!perClass || typeof perClass !== 'object') return [];
+  const isMetric = (v: unknown): v is ClassMetric & { baseline_accuracy?: number } =>
+    !!v && typeof v === 'object' && typeof (v as ClassMetric).accuracy === 'number';
+  if ('model' in perClass && perClass.model && typeof perClass.model === 'object') {
+    const model = perClass.model as PerClass;
+    const baseline = (perClass.baseline ?? {}) as PerClass;
+    const classes = [...new Set([...Object.keys(model), ...Object.keys(baseline)])];
+    return classes.map((c) => ({
+      errorClass: c,
+      n: model[c]?.n ?? baseline[c]?.n ?? 0,
+      model: model[c]?.accuracy ?? null,
+      baseline: baseline[c]?.accuracy ?? null,
+    }));
+  }
+  return Object.entries(perClass)
+    .filter(([, m]) => isMetric(m))
+    .map(([c, m]) => {
+      const metric = m as ClassMetric & { baseline_accuracy?: number };
+      return { errorClass: c, n: metric.n, model: metric.accuracy, baseline: metric.baseline_accuracy ?? null };
+    });
+}
+
+/** The overall evaluation lines the card lists: name, metrics. */
+export function overallMetrics(manifest: Manifest): { name: string; metrics: Metrics }[] {
+  const names: [string, string][] = [
+    ['onnx_int8', 'ONNX int8 (what the app runs)'],
+    ['pytorch', 'PyTorch'],
+    ['baseline', 'rule baseline'],
+  ];
+  const isMetrics = (v: unknown): v is Metrics => !!v && typeof v === 'object' && typeof (v as Metrics).accuracy === 'number';
+  return names.flatMap(([key, name]) => {
+    const m = manifest.metrics[key];
+    return isMetrics(m) ? [{ name, metrics: m }] : [];
+  });
+}
