@@ -2,6 +2,7 @@
 # Install everything the app, the training pipeline and the tests need. Idempotent:
 # each step is skipped when what it installs is already there.
 #   - Debian's chromium (browser tests drive /usr/bin/chromium; no browser download)
+#     and fonts-noto-cjk (Chinese text in headless screenshots)
 #   - node_modules from package-lock.json (npm ci)
 #   - a Python venv with training/ installed (TRL, PyTorch, onnxruntime ...), kept
 #     outside the clone and keyed by the PyTorch pin so a second clone or CI run
@@ -9,11 +10,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "setup: installing chromium (apt)"
+# Debian's headless Chromium has no CJK fonts: without fonts-noto-cjk the Chinese records
+# in the screenshots (docs/) render as empty boxes.
+apt_missing=()
+[ -x /usr/bin/chromium ] || apt_missing+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || apt_missing+=(fonts-noto-cjk)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  echo "setup: installing ${apt_missing[*]} (apt)"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${apt_missing[@]}"
 fi
 
 lock_hash=$(sha256sum package-lock.json | cut -c1-16)
