@@ -1,0 +1,80 @@
+/**
+ * Which table columns make up the record the model reads. Either one column is the
+ * whole record, or columns fill the fields of the model's record template (from its
+ * manifest; DEFAULT_RECORD_TEMPLATE for older models) and any extra columns follow as
+ * `header：value`. The text itself is always composed by record-template.ts.
+ */
+import { composeRecord, DEFAULT_RECORD_TEMPLATE, type RecordTemplate } from './record-template';
+import { MAX_SCORED_CELL } from './table';
+
+export interface ColumnMapping {
+  /** One column that is the whole record; when set, fields and extras are ignored. */
+  whole: number | null;
+  /** Template field key -> column index. */
+  fields: Record<string, number | null>;
+  /** Columns added after the template fields as `header：value`, in this order. */
+  extras: number[];
+  /** A column holding the expected verdict (correct/wrong, 正确/错误, 1/0, true/false). */
+  label: number | null;
+}
+
+/** Header words each template field and the label are guessed from (lower case). */
+const ALIASES: Record<string, string[]> = {
+  name: ['name', 'full name', 'fullname', '姓名', '名字', '联系人', '收件人', '客户名称'],
+  address: ['address', 'addr', 'street', '地址', '详细地址', '收货地址', '住址'],
+  postcode: ['postcode', 'post code', 'postal code', 'postalcode', 'zip', 'zipcode', 'zip code', '邮编', '邮政编码'],
+  phone: ['phone', 'mobile', 'tel', 'telephone', 'phone number', '电话', '手机', '手机号', '手机号码', '联系电话', '电话号码'],
+  label: ['label', 'labels', 'verdict', 'is_correct', 'correct', '标签', '标注', '是否正确', '判定'],
+  record: ['record', 'text', 'records', '记录', '文本', '内容'],
+};
+
+export function emptyMapping(template: RecordTemplate = DEFAULT_RECORD_TEMPLATE): ColumnMapping {
+  return { whole: null, fields: Object.fromEntries(template.fields.map((f) => [f.key, null])), extras: [], label: null };
+}
+
+/** Guess a mapping from the header: template fields by key, label and known aliases. */
+export function guessMapping(header: string[], template: RecordTemplate = DEFAULT_RECORD_TEMPLATE): ColumnMapping {
+  const norm = header.map((h) => h.trim().toLowerCase());
+  const find = (words: string[]) => {
+    const i = norm.findIndex((h) => words.includes(h));
+    return i >= 0 ? i : null;
+  };
+  const mapping = emptyMapping(template);
+  for (const field of template.fields) {
+    mapping.fields[field.key] = find([field.key.toLowerCase(), field.label.toLowerCase(), ...(ALIASES[field.key] ?? [])]);
+  }
+  mapping.label = find(ALIASES.label);
+  const used = Object.values(mapping.fields).some((c) => c !== null);
+  if (!used) mapping.whole = find(ALIASES.record) ?? (header.length === 1 ? 0 : null);
+  return mapping;
+}
+
+/** What is wrong with a mapping for this header, or null when it can score. */
+export function mappingProblem(mapping: ColumnMapping, header: string[], name: string): string | null {
+  const columns = [mapping.whole, mapping.label, ...Object.values(mapping.fields), ...mapping.extras];
+  const bad = columns.find((c) => c !== null && !(Number.isInteger(c) && c >= 0 && c < header.length));
+  if (bad !== undefined) return `${name}: column ${bad} does not exist (the file has ${header.length})`;
+  const fields = Object.values(mapping.fields).filter((c) => c !== null);
+  if (mapping.whole === null && fields.length === 0 && mapping.extras.length === 0) {
+    return `${name}: no column selected: pick the column that holds the whole record, or the columns for the record's fields`;
+  }
+  if (mapping.label !== null && (mapping.label === mapping.whole || fields.includes(mapping.label))) {
+    return `${name}: column '${header[mapping.label]}' is both the label and part of the record`;
+  }
+  return null;
+}
+
+/** The record text for one row, exactly as the model will read it. */
+export function composeRow(cells: string[], header: string[], mapping: ColumnMapping, template: RecordTemplate = DEFAULT_RECORD_TEMPLATE): string {
+  const cell = (c: number) => (cells[c] ?? '').slice(0, MAX_SCORED_CELL);
+  if (mapping.whole !== null) return cell(mapping.whole);
+  const values: Record<string, string> = {};
+  for (const [key, c] of Object.entries(mapping.fields)) if (c !== null) values[key] = cell(c);
+  for (const c of mapping.extras) values[header[c]] = cell(c);
+  return composeRecord(values, template);
+}
+
+/** localStorage key for remembering a mapping per set of headers. */
+export function mappingKey(header: string[]): string {
+  return `twinscore.mapping:${JSON.stringify(header)}`;
+}

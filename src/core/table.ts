@@ -1,0 +1,459 @@
+/**
+ * How a table file is read: the one set of rules for the browser (the table worker, over
+ * a File) and the CLI (over a file on disk). Runtime-neutral: both pass a ByteSource.
+ *
+ * A file is read in blocks of whole rows. The first pass (openTable) sniffs the
+ * encoding, the delimiter and the header, cuts the file into blocks of about
+ * BLOCK_BYTES that end on a row boundary, and counts their rows; afterwards any row is
+ * re-read by parsing its block again. So a million-row file costs a small index in
+ * memory, never an array of all its rows.
+ *
+ * Row numbers in messages count the file's records from 1, the header included (the
+ * numbers a spreadsheet shows when the file has no blank lines).
+ */
+import Papa from 'papaparse';
+
+export class TableError extends Error {
+  override name = 'TableError';
+}
+
+export type TableKind = 'csv' | 'tsv' | 'jsonl' | 'txt';
+export type TextEncodingName = 'utf-8' | 'gb18030';
+
+export interface ByteSource {
+  readonly name: string;
+  readonly size: number;
+  read(start: number, end: number): Promise<Uint8Array>;
+}
+
+export interface OpenOptions {
+  encoding?: TextEncodingName | 'auto';
+  /** Whether the first row names the columns; guessed when absent. */
+  hasHeader?: boolean;
+  onProgress?: (bytesRead: number, total: number) => void;
+}
+
+export interface TableWarning {
+  row: number;
+  column?: string;
+  message: string;
+}
+
+/** Cells longer than this are scored on their beginning (the model reads a few hundred tokens). */
+export const MAX_SCORED_CELL = 8192;
+/** A row longer than this is refused: almost always a quote that was never closed. */
+export const MAX_ROW_BYTES = 64 * 1024 * 1024;
+const BLOCK_BYTES = 64 * 1024;
+const READ_BYTES = 1024 * 1024;
+const SAMPLE_BYTES = 1024 * 1024;
+const MAX_WARNINGS = 200;
+
+const KINDS: Record<string, TableKind> = { csv: 'csv', tsv: 'tsv', tab: 'tsv', jsonl: 'jsonl', ndjson: 'jsonl', txt: 'txt' };
+
+export function kindOf(name: string): TableKind {
+  const ext = /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
+  const kind = KINDS[ext];
+  if (!kind) throw new TableError(`${name}: unsupported file type '.${ext}' (use .csv, .tsv, .jsonl or .txt)`);
+  return kind;
+}
+
+/**
+ * UTF-8 (with or without BOM) or GBK/GB18030, the two encodings Chinese tables come in.
+ * UTF-8 is tried first: GB18030 decodes almost any bytes, UTF-8 rejects most non-UTF-8.
+ */
+export function sniffEncoding(sample: Uint8Array, name: string): TextEncodingName {
+  if ((sample[0] === 0xff && sample[1] === 0xfe) || (sample[0] === 0xfe && sample[1] === 0xff)) {
+    throw new TableError(`${name}: UTF-16 text is not supported; save the file as UTF-8 (or GBK)`);
+  }
+  const nul = sample.indexOf(0);
+  if (nul >= 0) throw new TableError(`${name}: a binary file, not a text table (a NUL byte at offset ${nul})`);
+  if (decodes(sample, 'utf-8')) return 'utf-8';
+  if (decodes(sample, 'gb18030')) return 'gb18030';
+  throw new TableError(
+    `${name}: unknown encoding: the bytes are neither UTF-8 nor GBK/GB18030 (first bad byte at offset ${firstBadUtf8(sample)}); save the file as UTF-8`,
+  );
+}
+
+function decodes(bytes: Uint8Array, encoding: TextEncodingName): boolean {
+  try {
+    // stream: the sample may end inside a character.
+    new TextDecoder(encoding, { fatal: true }).decode(bytes, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function firstBadUtf8(bytes: Uint8Array): number {
+  let lo = 0;
+  let hi = bytes.length;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (decodes(bytes.subarray(0, mid), 'utf-8')) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+interface Format {
+  kind: TableKind;
+  encoding: TextEncodingName;
+  delimiter: string;
+  newline: '\n' | '\r\n' | '\r';
+}
+
+/** Parse one block of whole rows into records (arrays of cells, or JSON objects for JSONL). */
+function parseBlock(text: string, f: Format, firstRow: number, name: string): string[][] | Record<string, unknown>[] {
+  if (f.kind === 'txt') return text.split(/\r\n|\n|\r/).filter((l) => l !== '').map((l) => [l]);
+  if (f.kind === 'jsonl') {
+    const out: Record<string, unknown>[] = [];
+    text.split(/\r?\n/).forEach((line) => {
+      if (line.trim() === '') return;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (e) {
+        throw new TableError(`${name} row ${firstRow + out.length}: not valid JSON (${(e as Error).message})`);
+      }
+      if (!value || typeof value !== 'object' || Array.isArray(value)) {
+        throw new TableError(`${name} row ${firstRow + out.length}: not a JSON object`);
+      }
+      out.push(value as Record<string, unknown>);
+    });
+    return out;
+  }
+  const parsed = Papa.parse<string[]>(text, { delimiter: f.delimiter, newline: f.newline, skipEmptyLines: true });
+  const bad = parsed.errors.find((e) => e.code === 'MissingQuotes' || e.code === 'InvalidQuotes');
+  if (bad) throw new TableError(`${name} row ${firstRow + (bad.row ?? 0)}: ${bad.message}`);
+  return parsed.data;
+}
+
+/**
+ * Where rows end in bytes: a newline outside quotes. A quote opens a quoted field only
+ * at the start of a field, `""` inside one is a literal quote (RFC 4180, as Papa Parse
+ * reads it). The delimiter, quote and newline bytes are ASCII, which never occur inside a
+ * UTF-8 or GBK multi-byte character, so bytes can be scanned without decoding.
+ */
+class RowSplitter {
+  private inQuotes = false;
+  private quotePending = false;
+  private fieldStart = true;
+  constructor(
+    private readonly quoteAware: boolean,
+    private readonly delimiter: number,
+    private readonly newline: number,
+  ) {}
+
+  /** Scan bytes[from..to); return the end (exclusive) of the last row that ends there, or -1. */
+  scan(bytes: Uint8Array, from: number, to: number): number {
+    let last = -1;
+    for (let i = from; i < to; i++) {
+      const b = bytes[i];
+      if (!this.quoteAware) {
+        if (b === this.newline) last = i + 1;
+        continue;
+      }
+      if (this.inQuotes) {
+        if (this.quotePending) {
+          this.quotePending = false;
+          if (b === 0x22) continue; // "" is a literal quote
+          this.inQuotes = false; // the quote closed the field; fall through for this byte
+        } else {
+          if (b === 0x22) this.quotePending = true;
+          continue;
+        }
+      }
+      if (b === this.newline) {
+        last = i + 1;
+        this.fieldStart = true;
+      } else if (b === this.delimiter) {
+        this.fieldStart = true;
+      } else {
+        if (b === 0x22 && this.fieldStart) this.inQuotes = true;
+        this.fieldStart = false;
+      }
+    }
+    return last;
+  }
+
+  /** At the end of the file a closing quote may be the last byte. */
+  get openQuote(): boolean {
+    return this.inQuotes && !this.quotePending;
+  }
+}
+
+export interface Block {
+  start: number;
+  end: number;
+  /** Index of the block's first record among all the file's records (header included). */
+  firstRecord: number;
+}
+
+export interface TableIndex extends Format {
+  name: string;
+  header: string[];
+  hasHeader: boolean;
+  /** What the header guess said, so a UI can show that the user overrode it. */
+  headerGuess: boolean;
+  rowCount: number;
+  blocks: Block[];
+  warnings: TableWarning[];
+  /** Warnings past MAX_WARNINGS are counted, not kept. */
+  warningCount: number;
+  preview: string[][];
+}
+
+const HEADER_WORDS = /^(name|姓名|名字|联系人|收件人|address|addr|地址|详细地址|收货地址|postcode|post code|zip|zipcode|邮编|邮政编码|phone|mobile|tel|telephone|电话|手机|手机号|联系电话|label|标签|标注|verdict|id|编号|序号|record|text|记录|文本)$/i;
+
+/** Does the first row name the columns? Known names, or a text cell over a column of numbers. */
+export function guessHeader(rows: string[][]): boolean {
+  const [first, ...rest] = rows;
+  if (!first || first.some((c) => c.trim() === '') || new Set(first).size !== first.length) return false;
+  if (first.some((c) => HEADER_WORDS.test(c.trim()))) return true;
+  const digits = (s: string) => (s.match(/\d/g) ?? []).length;
+  return first.some((cell, col) => {
+    const below = rest.map((r) => r[col] ?? '').filter((c) => c !== '');
+    return digits(cell) === 0 && below.length > 0 && below.filter((c) => digits(c) >= 3).length >= 0.8 * below.length;
+  });
+}
+
+function cellText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+async function readSample(source: ByteSource): Promise<Uint8Array> {
+  return source.read(0, Math.min(source.size, SAMPLE_BYTES));
+}
+
+function decoder(encoding: TextEncodingName): TextDecoder {
+  return new TextDecoder(encoding, { fatal: true });
+}
+
+function sniffFormat(sample: Uint8Array, name: string, kind: TableKind, encoding: TextEncodingName): Format {
+  // Only whole characters: cut the sample at its last newline before decoding.
+  const cut = sample.lastIndexOf(0x0a) + 1 || sample.length;
+  const text = new TextDecoder(encoding).decode(sample.subarray(0, cut));
+  const newline = text.includes('\r\n') ? '\r\n' : text.includes('\n') || !text.includes('\r') ? '\n' : '\r';
+  let delimiter = kind === 'tsv' ? '\t' : ',';
+  if (kind === 'csv') {
+    const guess = Papa.parse(text.slice(0, 64 * 1024), { delimiter: '', newline, preview: 50, skipEmptyLines: true });
+    delimiter = guess.meta.delimiter || ',';
+  }
+  return { kind, encoding, delimiter, newline };
+}
+
+/** First pass over the file: format, header, row count, block index, warnings. */
+export async function openTable(source: ByteSource, options: OpenOptions = {}): Promise<TableIndex> {
+  const name = source.name;
+  const kind = kindOf(name);
+  if (source.size === 0) throw new TableError(`${name}: empty file, nothing to score`);
+  const sample = await readSample(source);
+  const encoding = !options.encoding || options.encoding === 'auto' ? sniffEncoding(sample, name) : options.encoding;
+  const format = sniffFormat(sample, name, kind, encoding);
+  const splitter = new RowSplitter(kind === 'csv' || kind === 'tsv', format.delimiter.charCodeAt(0), format.newline === '\r' ? 0x0d : 0x0a);
+  const blocks: Block[] = [];
+  const warnings: TableWarning[] = [];
+  let warningCount = 0;
+  const warn = (w: TableWarning) => {
+    if (warningCount++ < MAX_WARNINGS) warnings.push(w);
+  };
+  const firstRecords: (string[] | Record<string, unknown>)[] = [];
+  const keys = new Map<string, number>();
+  let width = -1;
+  let records = 0;
+  let pending = new Uint8Array(0);
+  let pendingStart = 0;
+  let scanned = 0;
+  let rowEnd = -1;
+
+  const cutBlock = (end: number) => {
+    const bytes = pending.subarray(0, end);
+    let text: string;
+    try {
+      text = decoder(encoding).decode(bytes);
+    } catch {
+      throw new TableError(`${name} row ${records + 1}: bytes that are not valid ${encoding === 'utf-8' ? 'UTF-8' : 'GB18030'} (the encoding this file was read as); choose the encoding by hand`);
+    }
+    if (blocks.length === 0) text = text.replace(/^\uFEFF/, '');
+    const rows = parseBlock(text, format, records + 1, name);
+    rows.forEach((row, k) => {
+      const rowNo = records + k + 1;
+      if (Array.isArray(row)) {
+        if (width < 0) width = row.length;
+        else if (row.length !== width) warn({ row: rowNo, message: `${row.length} fields, the header has ${width}` });
+        row.forEach((cell, col) => {
+          if (cell.length > MAX_SCORED_CELL) {
+            warn({ row: rowNo, column: String(col), message: `a cell of ${cell.length.toLocaleString('en')} characters; only its first ${MAX_SCORED_CELL} are scored` });
+          }
+        });
+      } else {
+        for (const [key, value] of Object.entries(row)) {
+          if (!keys.has(key)) keys.set(key, keys.size);
+          if (cellText(value).length > MAX_SCORED_CELL) {
+            warn({ row: rowNo, column: key, message: `a cell of ${cellText(value).length.toLocaleString('en')} characters; only its first ${MAX_SCORED_CELL} are scored` });
+          }
+        }
+      }
+      if (firstRecords.length < 21) firstRecords.push(row);
+    });
+    if (rows.length > 0) blocks.push({ start: pendingStart, end: pendingStart + end, firstRecord: records });
+    records += rows.length;
+    pending = pending.slice(end);
+    pendingStart += end;
+    scanned -= end;
+    rowEnd = -1;
+  };
+
+  for (let offset = 0; offset < source.size; offset += READ_BYTES) {
+    const chunk = offset === 0 && sample.length >= Math.min(READ_BYTES, source.size) ? sample.subarray(0, Math.min(READ_BYTES, source.size)) : await source.read(offset, Math.min(offset + READ_BYTES, source.size));
+    const grown = new Uint8Array(pending.length + chunk.length);
+    grown.set(pending);
+    grown.set(chunk, pending.length);
+    pending = grown;
+    for (;;) {
+      // Scan in steps of BLOCK_BYTES so blocks stay small whatever the read size.
+      const to = Math.min(pending.length, scanned + BLOCK_BYTES);
+      const end = splitter.scan(pending, scanned, to);
+      if (end >= 0) rowEnd = end;
+      scanned = to;
+      if (rowEnd >= BLOCK_BYTES || (rowEnd > 0 && scanned === pending.length && pending.length >= BLOCK_BYTES)) cutBlock(rowEnd);
+      else if (scanned === pending.length) break;
+    }
+    if (pending.length > MAX_ROW_BYTES) {
+      throw new TableError(`${name} row ${records + 1}: a row of more than ${MAX_ROW_BYTES / 1024 / 1024} MB; is a quote left open?`);
+    }
+    options.onProgress?.(Math.min(offset + READ_BYTES, source.size), source.size);
+  }
+  if (pending.length > 0) cutBlock(pending.length);
+  if (splitter.openQuote) throw new TableError(`${name} row ${records}: a quoted field is never closed`);
+  if (records === 0) throw new TableError(`${name}: empty file, nothing to score`);
+
+  let header: string[];
+  let headerGuess: boolean;
+  if (kind === 'jsonl') {
+    header = [...keys.keys()];
+    headerGuess = false;
+    if (header.length === 0) throw new TableError(`${name}: the JSON objects have no fields`);
+  } else {
+    const asRows = firstRecords as string[][];
+    headerGuess = kind !== 'txt' && guessHeader(asRows);
+  }
+  const hasHeader = kind === 'jsonl' ? false : (options.hasHeader ?? headerGuess!);
+  if (kind !== 'jsonl') {
+    const first = firstRecords[0] as string[];
+    header = hasHeader ? first.map((c) => c.trim()) : kind === 'txt' ? ['record'] : first.map((_, i) => `column ${i + 1}`);
+  }
+  const rowCount = records - (hasHeader ? 1 : 0);
+  if (rowCount === 0) throw new TableError(`${name}: header only, no records`);
+  const columnName = (column?: string) => (column === undefined || kind === 'jsonl' ? column : header[Number(column)] ?? `column ${Number(column) + 1}`);
+  const index: TableIndex = {
+    ...format,
+    name,
+    header: header!,
+    hasHeader,
+    headerGuess: headerGuess!,
+    rowCount,
+    blocks,
+    warnings: warnings.map((w) => ({ ...w, column: columnName(w.column) })),
+    warningCount,
+    preview: [],
+  };
+  index.preview = firstRecords.slice(hasHeader ? 1 : 0, (hasHeader ? 1 : 0) + 20).map((r) => toCells(r, index.header));
+  return index;
+}
+
+function toCells(record: string[] | Record<string, unknown>, header: string[]): string[] {
+  return Array.isArray(record) ? record : header.map((k) => cellText(record[k]));
+}
+
+/** Re-reads rows of an indexed table, a few parsed blocks kept in memory. */
+export class TableReader {
+  private cache = new Map<number, string[][]>();
+  constructor(
+    readonly source: ByteSource,
+    readonly index: TableIndex,
+    private readonly cacheBlocks = 16,
+  ) {}
+
+  /** File-order record number (header included) of data row i. */
+  private recordOf(row: number): number {
+    return row + (this.index.hasHeader ? 1 : 0);
+  }
+
+  private blockOf(record: number): number {
+    const blocks = this.index.blocks;
+    let lo = 0;
+    let hi = blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (blocks[mid].firstRecord <= record) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  async block(k: number): Promise<string[][]> {
+    const hit = this.cache.get(k);
+    if (hit) {
+      this.cache.delete(k);
+      this.cache.set(k, hit);
+      return hit;
+    }
+    const b = this.index.blocks[k];
+    let text = decoder(this.index.encoding).decode(await this.source.read(b.start, b.end));
+    if (k === 0) text = text.replace(/^\uFEFF/, '');
+    const rows = parseBlock(text, this.index, b.firstRecord + 1, this.index.name).map((r) => toCells(r, this.index.header));
+    this.cache.set(k, rows);
+    if (this.cache.size > this.cacheBlocks) this.cache.delete(this.cache.keys().next().value!);
+    return rows;
+  }
+
+  /** The cells of data rows, in the order asked. */
+  async cells(rows: number[]): Promise<string[][]> {
+    const out: string[][] = [];
+    for (const row of rows) {
+      if (!(row >= 0 && row < this.index.rowCount)) throw new RangeError(`${this.index.name}: no data row ${row}`);
+      const record = this.recordOf(row);
+      const k = this.blockOf(record);
+      out.push((await this.block(k))[record - this.index.blocks[k].firstRecord]);
+    }
+    return out;
+  }
+
+  /** Data rows [from, from + count) in file order. */
+  async range(from: number, count: number): Promise<string[][]> {
+    const end = Math.min(from + count, this.index.rowCount);
+    const out: string[][] = [];
+    for (let row = from; row < end; ) {
+      const record = this.recordOf(row);
+      const k = this.blockOf(record);
+      const rows = await this.block(k);
+      const offset = record - this.index.blocks[k].firstRecord;
+      const take = Math.min(rows.length - offset, end - row);
+      for (let j = 0; j < take; j++) out.push(rows[offset + j]);
+      row += take;
+    }
+    return out;
+  }
+
+  /** Every data row in order, block by block (for exports and searches over the whole file). */
+  async *chunks(): AsyncGenerator<{ first: number; rows: string[][] }> {
+    const skip = this.index.hasHeader ? 1 : 0;
+    for (let k = 0; k < this.index.blocks.length; k++) {
+      const b = this.index.blocks[k];
+      let rows = await this.block(k);
+      let first = b.firstRecord - skip;
+      if (first < 0) {
+        rows = rows.slice(-first);
+        first = 0;
+      }
+      yield { first, rows };
+    }
+  }
+}
+
+/** A table held in memory (the paste box, tests). */
+export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
+  return { name, size: bytes.length, read: async (start, end) => bytes.subarray(start, end) };
+}
