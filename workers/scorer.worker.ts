@@ -9,7 +9,7 @@ import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { loadModel, type LoadProgress, type ModelSource, type Precision } from '../src/core/model-files';
 import { Scorer, type ScoredRecord } from '../src/core/scorer';
 import type { Manifest } from '../src/core/manifest';
-import { DEFAULT_SEPARATORS, explain, type Explanation } from '../src/core/explain';
+import { explain, optionsFor, type Explanation } from '../src/core/explain';
 import { howItWorks, type HowItWorks } from '../src/core/how-it-works';
 import { cachingSource, type CacheReport } from '../src/storage/model-cache';
 import { importedSource, importModel } from './model-import';
@@ -114,8 +114,7 @@ const api = {
   /** Which spans of the record make it look wrong (src/core/explain.ts). */
   async explain(record: string): Promise<Explanation> {
     if (!scorer) throw new Error('no model loaded');
-    const separators = DEFAULT_SEPARATORS + (scorer.manifest.record_template?.separator ?? '');
-    return explain(scorer, record, { separators });
+    return explain(scorer, record, optionsFor(scorer.manifest));
   },
 
   /** Check a dropped model folder or zip and keep it in this browser (workers/model-import.ts). */

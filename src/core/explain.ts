@@ -60,6 +60,11 @@ export interface ExplainOptions {
 export const DEFAULT_SEPARATORS = '，,；;、|\t\r\n 　';
 const DEFAULTS: Required<ExplainOptions> = { separators: DEFAULT_SEPARATORS, windows: [1, 2, 3, 4], nearBest: 0.9, charShare: 0.5 };
 
+/** The options for a model: its record template's separator splits fields too. */
+export function optionsFor(manifest: { record_template?: { separator: string } }): ExplainOptions {
+  return { separators: DEFAULT_SEPARATORS + (manifest.record_template?.separator ?? '') };
+}
+
 /**
  * log-odds of P(correct) = 0.99. A deletion that makes the record clearly correct has done
  * all a deletion can; past this point larger margins say nothing more about where the error is.
