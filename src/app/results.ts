@@ -30,6 +30,7 @@
  */
 import { createSubscriber } from 'svelte/reactivity';
 import type { ScoredRecord, Verdict } from '../core/scorer';
+export { parseLabel } from '../core/column-mapping';
 
 export type { Verdict };
 
@@ -51,14 +52,6 @@ export interface Counts {
   correct: number;
   wrong: number;
   uncertain: number;
-}
-
-/** Build-dataset's label words, case-insensitive: a label column in any of these forms. */
-export function parseLabel(value: string): Verdict | null {
-  const v = value.trim().toLowerCase();
-  if (['correct', '正确', '1', 'true', 'yes', '对'].includes(v)) return 'correct';
-  if (['wrong', '错误', '0', 'false', 'no', '错'].includes(v)) return 'wrong';
-  return null;
 }
 
 export class ScoredResults {

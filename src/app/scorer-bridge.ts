@@ -16,16 +16,32 @@ export class AbortError extends Error {
   override name = 'AbortError';
 }
 
+/** The worker died (an uncaught error, out of memory): the call in flight is lost, the next call starts a new worker. */
+export class WorkerCrashError extends Error {
+  override name = 'WorkerCrashError';
+}
+
 export class ScorerBridge {
   private worker: Worker | null = null;
   private api: Comlink.Remote<ScorerWorkerApi> | null = null;
   private lastLoad: LoadOptions | null = null;
   private loaded: Promise<ModelInfo> | null = null;
+  private crashed: Promise<never> | null = null;
 
   private start(): Comlink.Remote<ScorerWorkerApi> {
     if (!this.api) {
-      this.worker = new Worker(new URL('../../workers/scorer.worker.ts', import.meta.url), { type: 'module' });
-      this.api = Comlink.wrap<ScorerWorkerApi>(this.worker);
+      const worker = new Worker(new URL('../../workers/scorer.worker.ts', import.meta.url), { type: 'module' });
+      this.worker = worker;
+      this.api = Comlink.wrap<ScorerWorkerApi>(worker);
+      // Comlink never answers a call whose worker died: turn the worker's error event into a rejection.
+      this.crashed = new Promise<never>((_, reject) =>
+        worker.addEventListener('error', (e) => {
+          e.preventDefault();
+          if (this.worker === worker) this.stop();
+          reject(new WorkerCrashError(`the scoring worker crashed (${e.message || 'no message'})`));
+        }),
+      );
+      this.crashed.catch(() => {});
     }
     return this.api;
   }
@@ -35,6 +51,7 @@ export class ScorerBridge {
     this.worker = null;
     this.api = null;
     this.loaded = null;
+    this.crashed = null;
   }
 
   private guard<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
@@ -45,7 +62,10 @@ export class ScorerBridge {
         reject(new AbortError('cancelled'));
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      work().then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      const running = work(); // starts the worker, so this.crashed is the running worker's
+      Promise.race(this.crashed ? [running, this.crashed] : [running])
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', onAbort));
     });
   }
 

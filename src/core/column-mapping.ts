@@ -6,6 +6,7 @@
  */
 import { composeRecord, DEFAULT_RECORD_TEMPLATE, type RecordTemplate } from './record-template';
 import { MAX_SCORED_CELL } from './table';
+import type { Verdict } from './scorer';
 
 export interface ColumnMapping {
   /** One column that is the whole record; when set, fields and extras are ignored. */
@@ -78,3 +79,12 @@ export function composeRow(cells: string[], header: string[], mapping: ColumnMap
 export function mappingKey(header: string[]): string {
   return `twinscore.mapping:${JSON.stringify(header)}`;
 }
+
+/** Build-dataset's label words, case-insensitive: a label column in any of these forms. */
+export function parseLabel(value: string): Verdict | null {
+  const v = value.trim().toLowerCase();
+  if (['correct', '正确', '1', 'true', 'yes', '对'].includes(v)) return 'correct';
+  if (['wrong', '错误', '0', 'false', 'no', '错'].includes(v)) return 'wrong';
+  return null;
+}
+
