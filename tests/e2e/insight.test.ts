@@ -1,0 +1,77 @@
+/**
+ * Issue 7 in a real Chromium: the model card (name, size, backend, measured speed), the
+ * "how it works" panel (the exact texts scored, their rewards, the softmax, against the
+ * Python reference in parity.json) and the inline explanation of a flagged record.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { foreign, launch, recordRequests, serveApp } from './browser';
+import { readParity } from '../unit/models';
+
+const MODELS = resolve(import.meta.dirname, '../../public/models');
+const defaultName: string = JSON.parse(readFileSync(join(MODELS, 'index.json'), 'utf8')).default;
+const manifest = JSON.parse(readFileSync(join(MODELS, defaultName, 'manifest.json'), 'utf8'));
+const parity = readParity(join(MODELS, defaultName));
+
+let server: PreviewServer;
+let url: string;
+let browser: Browser;
+let page: Page;
+let requests: string[];
+
+beforeAll(async () => {
+  ({ server, url } = await serveApp());
+  browser = await launch(false);
+  page = await browser.newPage();
+  requests = recordRequests(page);
+  await page.goto(`${url}?backend=wasm`);
+  await page.locator('#backend').waitFor({ timeout: 120_000 });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('model card', () => {
+  it('names the model, its size from the manifest, the backend, and measures speed', async () => {
+    await page.locator('#model-card-panel > summary').click();
+    const card = page.locator('#model-card');
+    expect(await card.locator('.name').textContent()).toBe(defaultName);
+    expect(Number(await card.locator('.size').getAttribute('data-bytes'))).toBe(manifest.files[manifest.onnx.quantized].bytes);
+    expect(await card.locator('.backend').textContent()).toBe('wasm');
+    expect(await card.locator('table.overall').textContent()).toContain(`${(100 * manifest.metrics.onnx_int8.accuracy).toFixed(1)} %`);
+
+    await page.locator('#measure-speed').click();
+    const speed = card.locator('.speed');
+    await speed.waitFor({ timeout: 120_000 });
+    expect(Number(await speed.getAttribute('data-rps'))).toBeGreaterThan(0);
+    expect(await speed.textContent()).toMatch(/[\d.]+ records\/s/);
+  });
+});
+
+describe('how it works', () => {
+  it('shows the two texts scored, their rewards and the softmax, as the Python reference has them', async () => {
+    await page.locator('#how-it-works-panel > summary').click();
+    const panel = page.locator('#how-it-works-panel');
+    for (const c of parity.cases.filter((c) => !c.truncated && !/[\r\n]/.test(c.record)).slice(0, 3)) {
+      await page.locator('#how-record').fill(c.record);
+      // The panel re-scores after typing pauses; wait for this record's texts.
+      await expect.poll(() => panel.locator('pre[data-label="正确"]').textContent(), { timeout: 60_000 }).toBe(c.text_correct);
+      await panel.locator('.how-it-works[data-state="done"]').waitFor();
+      expect(await panel.locator('pre[data-label="错误"]').textContent()).toBe(c.text_wrong);
+      const shown = Number(await panel.locator('.p').textContent());
+      expect(Math.abs(shown - c.onnx_int8.p_correct)).toBeLessThan(1e-3);
+      const reward = Number(await panel.locator('.reward[data-label="正确"] b').textContent());
+      expect(Math.abs(reward - c.onnx_int8.reward_correct)).toBeLessThan(2e-3);
+      const verdict = c.onnx_int8.p_correct >= parity.threshold ? 'correct' : 'wrong';
+      expect(await panel.locator('.verdict').textContent()).toBe(verdict);
+    }
+  });
+});
+
+it('asked nothing of another origin', () => {
+  expect(foreign(requests, url)).toEqual([]);
+});
