@@ -5,6 +5,7 @@
  */
 import { PreTrainedTokenizer } from '@huggingface/transformers';
 import { ModelError, parseManifest, type Manifest } from './manifest';
+import { sha256Hex } from './sha256';
 import type { ScoringMode } from './scorer';
 
 export interface ModelSource {
@@ -31,10 +32,8 @@ export interface LoadedModel {
   mode: ScoringMode;
 }
 
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
+// In its own module so the page can hash without loading the tokenizer library.
+export { sha256Hex };
 
 /** One file the manifest lists, read from source and proven by its SHA-256 (throws ModelError naming the file). */
 export async function readVerified(

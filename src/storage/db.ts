@@ -11,7 +11,7 @@
  * - models: what is cached per model name: its manifest and where it came from.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { sha256Hex } from '../core/model-files';
+import { sha256Hex } from '../core/sha256';
 
 export interface Correction {
   /** correctionKey(model, record). */

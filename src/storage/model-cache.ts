@@ -6,7 +6,7 @@
  * file that changed on disk is dropped and fetched again instead of failing the load.
  */
 import type { ModelSource } from '../core/model-files';
-import { sha256Hex } from '../core/model-files';
+import { sha256Hex } from '../core/sha256';
 import { ModelError } from '../core/manifest';
 import { cachedFile, cachedModel, forgetFile, storeModelFiles, type CachedModel } from './db';
 
