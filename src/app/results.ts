@@ -24,8 +24,9 @@
  *                           and the cell reads as a label; null otherwise
  *   cells(rows) / record(i) the original cells / the exact text the model read (async)
  *   version                 a number that changes on every change (scores added,
- *                           threshold moved); reading it inside a Svelte effect or
- *                           $derived subscribes to changes
+ *                           threshold moved). Reading it, or any of the getters above,
+ *                           inside a Svelte effect, template or $derived subscribes to
+ *                           changes
  *   subscribe(fn)           the same signal for code outside Svelte; returns unsubscribe
  */
 import { createSubscriber } from 'svelte/reactivity';
@@ -111,23 +112,28 @@ export class ScoredResults {
   }
 
   pCorrect(i: number): number {
+    this.track();
     return this.p[i];
   }
 
   truncated(i: number): boolean {
+    this.track();
     return this.cut[i] === 1;
   }
 
   verdict(i: number): Verdict | null {
+    this.track();
     if (i >= this.scored) return null;
     return this.p[i] >= this.cutOff ? 'correct' : 'wrong';
   }
 
   uncertain(i: number): boolean {
+    this.track();
     return i < this.scored && Math.abs(this.p[i] - this.cutOff) < this.uncertainBand;
   }
 
   label(i: number): Verdict | null {
+    this.track();
     const l = this.labels[i];
     return l < 0 ? null : l === 1 ? 'correct' : 'wrong';
   }
@@ -148,6 +154,7 @@ export class ScoredResults {
 
   /** The scores so far as one array (a view, not a copy: read it, don't keep it). */
   scores(): Float32Array {
+    this.track();
     return this.p.subarray(0, this.scored);
   }
 

@@ -27,13 +27,14 @@ class ScoringState {
   readonly bridge = new ScorerBridge();
   private controller: AbortController | null = null;
 
-  async loadDefault(backend: Backend | 'auto' = 'auto') {
+  async loadDefault(backend: Backend | 'auto' = 'auto', model?: string | null) {
     try {
       const index = await fetch(new URL('models/index.json', document.baseURI)).then((r) => {
         if (!r.ok) throw new Error(`models/index.json: HTTP ${r.status}`);
         return r.json();
       });
-      const modelUrl = new URL(`models/${index.default}/`, document.baseURI).href;
+      if (model && !/^[\w.-]+$/.test(model)) throw new Error(`?model=${model} is not a model folder name`);
+      const modelUrl = new URL(`models/${model || index.default}/`, document.baseURI).href;
       this.model = await this.bridge.load(new AbortController().signal, { modelUrl, backend }, (p) => (this.loadProgress = p));
     } catch (e) {
       this.error = `Could not load the model: ${(e as Error).message}`;
