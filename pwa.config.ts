@@ -16,7 +16,9 @@ const MODELS = resolve(import.meta.dirname, 'public/models');
 function defaultModelFiles(): { patterns: string[]; largest: number } {
   const name: string = JSON.parse(readFileSync(resolve(MODELS, 'index.json'), 'utf8')).default;
   const manifest = JSON.parse(readFileSync(resolve(MODELS, name, 'manifest.json'), 'utf8'));
-  const files = ['tokenizer.json', 'tokenizer_config.json', 'config.json', manifest.onnx.quantized];
+  // The graph the app scores with: the single-pass one when the model has it (src/core/model-files.ts).
+  const graph: string = manifest.onnx.dual?.quantized ?? manifest.onnx.quantized;
+  const files = ['tokenizer.json', 'tokenizer_config.json', 'config.json', graph];
   const largest = Math.max(...files.map((f) => manifest.files[f]?.bytes ?? 0));
   return { patterns: ['models/index.json', ...['manifest.json', ...files].map((f) => `models/${name}/${f}`)], largest };
 }

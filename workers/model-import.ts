@@ -60,25 +60,32 @@ function modelFolder(label: string, files: Map<string, Uint8Array>): Map<string,
   return new Map([...files].filter(([p]) => p.startsWith(root)).map(([p, b]) => [p.slice(root.length), b]));
 }
 
-function memorySource(where: string, files: Map<string, Uint8Array>): ModelSource {
-  return { where, read: async (path) => files.get(path) ?? null };
+function memorySource(where: string, files: Map<string, Uint8Array>, read?: Set<string>): ModelSource {
+  return {
+    where,
+    read: async (path) => {
+      read?.add(path);
+      return files.get(path) ?? null;
+    },
+  };
 }
 
 export async function importModel(label: string, dropped: DroppedFile[], reserved: string[]): Promise<ImportResult> {
   const files = modelFolder(label, await unpack(label, dropped));
-  const source = memorySource(label, files);
-  const model: LoadedModel = await loadModel(source);
-  const { manifest } = model;
+  // Keep what scoring reads (loadModel picks the graph), not the fp32 weights or parity data.
+  const read = new Set<string>();
+  const source = memorySource(label, files, read);
+  const { manifest }: LoadedModel = await loadModel(source);
+  const keep = [...read];
   // loadModel checked what scoring reads; an exported folder holds the rest too.
   for (const path of Object.keys(manifest.files)) await readVerified(source, manifest, path);
   if (reserved.includes(manifest.name)) {
     throw new ModelError(`${label}/manifest.json: the name ${manifest.name} is taken by the app's own model; export yours with another --name`);
   }
-  const keep = ['manifest.json', 'tokenizer.json', 'tokenizer_config.json', manifest.onnx.quantized];
   try {
     await storeModelFiles(
       { name: manifest.name, manifest: new TextDecoder().decode(files.get('manifest.json')), origin: 'imported', cachedAt: Date.now() },
-      keep.slice(1).map((path) => ({ model: manifest.name, path, sha256: manifest.files[path].sha256, bytes: files.get(path)! })),
+      keep.filter((p) => p !== 'manifest.json').map((path) => ({ model: manifest.name, path, sha256: manifest.files[path].sha256, bytes: files.get(path)! })),
     );
   } catch (e) {
     inMemory.set(manifest.name, memorySource(`${label} (in memory)`, new Map(keep.map((p) => [p, files.get(p)!]))));
