@@ -4,8 +4,7 @@
  * Reads a ScoredResults (results.ts); every decision goes straight to IndexedDB through
  * the corrections store.
  */
-import type { ScoredRecord } from '../core/scorer';
-import { ScoredResults, type RowSource } from './results';
+import type { ScoredResults } from './results';
 import { corrections, type Correction } from './corrections.svelte';
 
 export type ReviewOrder = 'uncertainty' | 'score';
@@ -17,20 +16,6 @@ export function reviewOrder(results: ScoredResults, order: ReviewOrder): Uint32A
   const key = new Float64Array(n);
   for (let i = 0; i < n; i++) key[i] = order === 'uncertainty' ? Math.abs(results.pCorrect(i) - t) : results.pCorrect(i);
   return Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => key[a] - key[b] || a - b);
-}
-
-/** The paste box's records as a one-column results table (until the audit run provides one). */
-export function pastedResults(records: string[], scored: ScoredRecord[], threshold: number): ScoredResults {
-  const source: RowSource = {
-    name: 'pasted.txt',
-    header: ['record'],
-    rowCount: records.length,
-    cells: async (rows) => rows.map((i) => [records[i]]),
-    records: async (rows) => rows.map((i) => records[i]),
-  };
-  const results = new ScoredResults(source, threshold);
-  results.append(0, scored);
-  return results;
 }
 
 export interface Shown {
@@ -53,7 +38,8 @@ class ReviewState {
   /** Rows of this table with a saved decision: row -> correct. */
   decided = $state.raw<Map<number, boolean>>(new Map());
   model = '';
-  private results: ScoredResults | null = null;
+  /** The table under review. */
+  results: ScoredResults | null = null;
   private undoStack: { row: number; position: number; key: string; replaced?: Correction }[] = [];
   private generation = 0;
 

@@ -27,6 +27,7 @@ let browser: Browser;
 let context: BrowserContext;
 
 beforeAll(async () => {
+  rmSync(EXPORTED, { recursive: true, force: true }); // train only on what this run exported
   ({ server, url } = await serveApp());
   browser = await launch(false);
   // The service worker is tested in offline.test.ts; here every load reaches the server.
@@ -118,6 +119,7 @@ describe('review', () => {
   });
 
   it('exports exactly the bytes Python writes, and reviewing again keeps the last decision', async () => {
+    expect(exported, 'nothing was exported').toBeDefined();
     expect(exported.equals(pythonJsonl([...decided]))).toBe(true);
     mkdirSync(EXPORTED, { recursive: true });
     writeFileSync(join(EXPORTED, 'corrections.jsonl'), exported);
@@ -157,6 +159,7 @@ describe('review', () => {
 
   it("trains with the project's own twinscore-train --tiny on the exported file", () => {
     const file = join(EXPORTED, 'corrections.jsonl');
+    expect(existsSync(file), 'the export test wrote no file').toBe(true);
     const out = join(EXPORTED, 'run');
     rmSync(out, { recursive: true, force: true });
     execFileSync(

@@ -1,13 +1,23 @@
 /** Review order and the corrections export (the parts that need no browser). */
 import { describe, expect, it } from 'vitest';
 import { exportLines, type Correction } from '../../src/app/corrections.svelte';
-import { pastedResults, reviewOrder } from '../../src/app/review.svelte';
+import { reviewOrder } from '../../src/app/review.svelte';
+import { ScoredResults, type RowSource } from '../../src/app/results';
 import { pairLine, toPair } from '../../src/core/pairs';
 
 const scored = (p: number) => ({ rewardCorrect: 0, rewardWrong: 0, pCorrect: p, verdict: 'correct' as const, truncated: false });
 
 describe('review order', () => {
-  const results = pastedResults(['a', 'b', 'c', 'd', 'e'], [0.9, 0.4, 0.05, 0.55, 0.4].map(scored), 0.5);
+  const texts = ['a', 'b', 'c', 'd', 'e'];
+  const source: RowSource = {
+    name: 't.txt',
+    header: ['record'],
+    rowCount: texts.length,
+    cells: async (rows) => rows.map((i) => [texts[i]]),
+    records: async (rows) => rows.map((i) => texts[i]),
+  };
+  const results = new ScoredResults(source, 0.5);
+  results.append(0, [0.9, 0.4, 0.05, 0.55, 0.4].map(scored));
 
   it('most uncertain first (|P - threshold| ascending), ties in file order', () => {
     expect([...reviewOrder(results, 'uncertainty')]).toEqual([3, 1, 4, 0, 2]);
