@@ -2,6 +2,12 @@
 
     twinscore-build-dataset records.csv --out data/my-dataset
     twinscore-build-dataset --toy 2000 --out data/toy     # generated toy records
+    twinscore-build-dataset --generate 200000 --val_size 0.05 --test_size 0.05 --out data/twin
+        # realistic records with the error taxonomy (generate.py), split by entity
+
+Before writing, it prints diagnostics (duplicates, records labelled both ways, balance,
+per-class counts, lengths, diversity) and writes them to diagnostics.json; a dataset
+too uniform to learn from gets a warning, or with --strict is refused.
 
 The output folder loads with ``datasets.load_dataset(<folder>)`` (splits from the file
 names), which is what ``twinscore-train --dataset_name <folder>`` does.
@@ -13,7 +19,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .dataset import deduplicate, split, write_pairs
+import json
+
+from .dataset import deduplicate, split, split_by_group, write_pairs
+from .diagnostics import diagnose
 from .merge import merge_into_base
 from .records import RecordsError, read_records
 from .toy import toy_records
@@ -29,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--margin", type=float, default=None, help="add a constant 'margin' column to every pair")
     p.add_argument("--toy", type=int, default=0, metavar="N", help="add N generated toy records (for tests and demos)")
+    p.add_argument("--generate", type=int, default=0, metavar="N", help="add N realistic generated records (twinscore-generate), split by entity")
+    p.add_argument("--val_size", type=float, default=0.0, help="fraction held out as validation.jsonl (the export picks the threshold on it); splits by entity")
+    p.add_argument("--strict", action="store_true", help="refuse (exit 1) when the diagnostics find the data too uniform to learn from")
     p.add_argument("--base", metavar="FOLDER", help="an existing dataset folder to merge into (its records keep their split)")
     p.add_argument("--corrections", nargs="+", default=[], metavar="JSONL",
                    help="reviewed corrections exported from the app, oldest first: later decisions win")
@@ -37,8 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if not args.inputs and not args.toy and not args.base and not args.corrections:
-        print("build-dataset: give at least one input file, --toy N, --base or --corrections", file=sys.stderr)
+    if not args.inputs and not args.toy and not args.generate and not args.base and not args.corrections:
+        print("build-dataset: give at least one input file, --toy N, --generate N, --base or --corrections", file=sys.stderr)
         return 2
     try:
         records = [r for path in args.inputs for r in read_records(path, args.text_column, args.label_column)]
@@ -46,9 +58,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build-dataset: {e}", file=sys.stderr)
         return 1
     records += toy_records(args.toy, seed=args.seed)
+    meta: dict[str, dict] = {}
+    if args.generate:
+        from .generate import generate
+        from .records import LabelledRecord
+
+        for g in generate(args.generate, seed=args.seed):
+            records.append(LabelledRecord(text=g.text, correct=g.correct, where=f"generated record (entity {g.entity})"))
+            meta.setdefault(g.text, {"error_class": g.error_class, "error_span": g.error_span, "kind": g.kind, "entity": g.entity})
+    diagnostics = diagnose([r.text for r in records], [r.correct for r in records], [meta.get(r.text, {}).get("error_class") for r in records] if meta else None)
+    print("build-dataset: diagnostics\n  " + diagnostics.report().replace("\n", "\n  "))
+    for problem in diagnostics.problems():
+        print(f"build-dataset: {'ERROR' if args.strict else 'warning'}: {problem}", file=sys.stderr)
+    if args.strict and diagnostics.problems():
+        return 1
     kept, duplicates, conflicts = deduplicate(records)
     if conflicts:
         print(f"build-dataset: dropped {len(conflicts)} record(s) labelled both correct and wrong, e.g. {conflicts[0]!r}", file=sys.stderr)
+    validation: list = []
     if args.base or args.corrections:
         try:
             train, test, report = merge_into_base(args.base, kept, args.corrections, args.test_size, args.seed)
@@ -57,17 +84,33 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         kept = train + test
         print(f"build-dataset: merged: {report}")
+    elif args.val_size or meta:
+        # by entity: a generated record's group is its person/address; a file's record is its own
+        groups = [f"entity-{meta[r.text]['entity']}" if r.text in meta else r.text for r in kept]
+        parts = split_by_group(kept, groups, {"train": 1 - args.val_size - args.test_size, "validation": args.val_size, "test": args.test_size}, args.seed)
+        train, validation, test = parts["train"], parts["validation"], parts["test"]
     else:
         train, test = split(kept, args.test_size, args.seed)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     write_pairs(out / "train.jsonl", train, args.margin)
     write_pairs(out / "test.jsonl", test, args.margin)
+    splits = {"train": train, "test": test}
+    if validation:
+        write_pairs(out / "validation.jsonl", validation, args.margin)
+        splits["validation"] = validation
+    if meta:  # per-record metadata (error class, span, entity) for evaluation by class
+        (out / "records").mkdir(exist_ok=True)
+        for name, rs in splits.items():
+            with (out / "records" / f"{name}.jsonl").open("w", encoding="utf-8") as f:
+                for r in rs:
+                    f.write(json.dumps({"text": r.text, "label": "correct" if r.correct else "wrong", **meta.get(r.text, {})}, ensure_ascii=False) + "\n")
+    (out / "diagnostics.json").write_text(json.dumps(diagnostics.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
     n_correct = sum(r.correct for r in kept)
     print(
         f"build-dataset: {len(records)} read, {duplicates} exact duplicates dropped, "
         f"{len(kept)} kept ({n_correct} correct / {len(kept) - n_correct} wrong) -> "
-        f"{out}/train.jsonl ({len(train)}), {out}/test.jsonl ({len(test)})"
+        f"{out}/train.jsonl ({len(train)}), " + (f"{out}/validation.jsonl ({len(validation)}), " if validation else "") + f"{out}/test.jsonl ({len(test)})"
     )
     return 0
 

@@ -73,3 +73,23 @@ def write_pairs(path: Path, records: list[LabelledRecord], margin: float | None 
     with path.open("w", encoding="utf-8") as f:
         for r in records:
             f.write(pair_line(to_pair(r.text, r.correct, margin)) + "\n")
+
+
+def split_by_group(items: list, groups: list[str], sizes: dict[str, float], seed: int) -> dict[str, list]:
+    """Split so that every group (a person/address entity) lands in exactly one split.
+
+    A group's split comes from a hash of (seed, group), so it is stable however many
+    records there are and no entity of the test split is ever seen in training.
+    """
+    import hashlib
+
+    names = list(sizes)
+    bounds, acc = [], 0.0
+    for name in names:
+        acc += sizes[name]
+        bounds.append(acc)
+    out: dict[str, list] = {name: [] for name in names}
+    for item, group in zip(items, groups):
+        h = int.from_bytes(hashlib.sha256(f"{seed}:{group}".encode()).digest()[:8], "big") / 2**64 * acc
+        out[names[next(i for i, b in enumerate(bounds) if h < b)]].append(item)
+    return out

@@ -33,7 +33,7 @@ def load_preference_dataset(name: str):
 
     path = Path(name)
     if path.is_dir():
-        files = {split: str(path / f"{split}.jsonl") for split in ("train", "test") if (path / f"{split}.jsonl").exists()}
+        files = {split: str(path / f"{split}.jsonl") for split in ("train", "validation", "test") if (path / f"{split}.jsonl").exists()}
         if "train" not in files:
             raise SystemExit(f"train: {path} has no train.jsonl (make one with twinscore-build-dataset)")
         return load_dataset("json", data_files=files)
