@@ -76,16 +76,39 @@ export function perClassRows(manifest: Manifest): ClassRow[] {
     });
 }
 
-/** The overall evaluation lines the card lists: name, metrics. */
-export function overallMetrics(manifest: Manifest): { name: string; metrics: Metrics }[] {
-  const names: [string, string][] = [
-    ['onnx_int8', 'ONNX int8 (what the app runs)'],
-    ['pytorch', 'PyTorch'],
-    ['baseline', 'rule baseline'],
-  ];
+interface TestMetrics {
+  n: number;
+  data?: string;
+  model_int8?: Metrics;
+  model_fp32?: Metrics;
+  baseline?: Metrics;
+}
+
+/**
+ * The overall evaluation lines the card lists: the held-out test split with the rule
+ * baseline when twinscore-card wrote metrics.test, else the exporter's eval split.
+ */
+export function overallMetrics(manifest: Manifest): { name: string; split: string; n: number; metrics: Metrics }[] {
   const isMetrics = (v: unknown): v is Metrics => !!v && typeof v === 'object' && typeof (v as Metrics).accuracy === 'number';
-  return names.flatMap(([key, name]) => {
-    const m = manifest.metrics[key];
-    return isMetrics(m) ? [{ name, metrics: m }] : [];
-  });
+  const test = manifest.metrics.test as TestMetrics | undefined;
+  const lines: [unknown, string, string][] = test
+    ? [
+        [test.model_int8, 'model, int8 (what the app runs)', 'test'],
+        [test.model_fp32, 'model, fp32', 'test'],
+        [test.baseline, 'rule baseline', 'test'],
+      ]
+    : [
+        [manifest.metrics.onnx_int8, 'model, int8 (what the app runs)', 'eval'],
+        [manifest.metrics.pytorch, 'model, PyTorch', 'eval'],
+      ];
+  return lines.flatMap(([m, name, split]) => (isMetrics(m) ? [{ name, split, n: test?.n ?? m.n, metrics: m }] : []));
+}
+
+/** One `## heading` section of a markdown document, without its heading; null when absent. */
+export function markdownSection(markdown: string, heading: string): string | null {
+  const lines = markdown.split(/\r?\n/);
+  const start = lines.findIndex((l) => l.trim() === `## ${heading}`);
+  if (start < 0) return null;
+  const end = lines.findIndex((l, i) => i > start && /^#{1,2} /.test(l));
+  return lines.slice(start + 1, end < 0 ? undefined : end).join('\n').trim();
 }

@@ -3,7 +3,7 @@
  * "how it works" panel (the exact texts scored, their rewards, the softmax, against the
  * Python reference in parity.json) and the inline explanation of a flagged record.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -42,7 +42,17 @@ describe('model card', () => {
     expect(await card.locator('.name').textContent()).toBe(defaultName);
     expect(Number(await card.locator('.size').getAttribute('data-bytes'))).toBe(manifest.files[manifest.onnx.quantized].bytes);
     expect(await card.locator('.backend').textContent()).toBe('wasm');
-    expect(await card.locator('table.overall').textContent()).toContain(`${(100 * manifest.metrics.onnx_int8.accuracy).toFixed(1)} %`);
+    const accuracy = manifest.metrics.test?.model_int8?.accuracy ?? manifest.metrics.onnx_int8.accuracy;
+    expect(await card.locator('table.overall tbody tr').first().textContent()).toContain(`${(100 * accuracy).toFixed(1)} %`);
+    const perClass = manifest.metrics.per_class?.model ?? {};
+    for (const [errorClass, m] of Object.entries(perClass) as [string, { accuracy: number }][]) {
+      expect(await card.locator(`table.per-class tr[data-class="${errorClass}"] .model`).textContent()).toBe(`${(100 * m.accuracy).toFixed(1)} %`);
+    }
+    if (existsSync(join(MODELS, defaultName, 'MODEL_CARD.md'))) {
+      // The training data summary is the card's Data section, rendered.
+      await expect.poll(() => card.locator('.training').textContent()).toContain('twinscore-generate');
+      expect(await card.locator('.card-text .markdown h1').textContent()).toBe(`Model card: ${defaultName}`);
+    }
 
     await page.locator('#measure-speed').click();
     const speed = card.locator('.speed');
