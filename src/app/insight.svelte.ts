@@ -29,8 +29,6 @@ class Insight {
   speed = $state<SpeedMeasurement | null>(null);
   measuring = $state(false);
   speedError = $state<string | null>(null);
-  /** A record another view wants shown in the "how it works" panel; the panel takes it and clears it. */
-  focus = $state<string | null>(null);
 
   // Keyed by model and record: review (j/k back and forth) asks for the same record again.
   private explanations = new Map<string, Promise<Explanation>>();
