@@ -161,36 +161,20 @@ describe('model cache', () => {
       .poll(() => page.locator('#cache-warning').textContent())
       .toMatch(/Could not cache model .* in the browser: the browser storage quota is full\. Scoring goes on with the model in memory/);
     await scoresLikePython(page);
+
+    // An imported model that storage refuses still works, from memory, for this session.
+    await page.locator('#model-settings summary').click();
+    await page.locator('#import-zip').setInputFiles({ name: 'big.zip', mimeType: 'application/zip', buffer: zipOf(modelCopy('big-model')) });
+    await expect
+      .poll(() => page.locator('#import-notice').textContent(), { timeout: 60_000 })
+      .toMatch(/Could not cache model big-model .* quota is full\. The model works until this page is closed\./);
+    await expect.poll(() => page.locator('#model-name').textContent(), { timeout: 60_000 }).toBe('big-model');
+    await scoresLikePython(page);
     await context.close();
   });
 });
 
 describe('bring your own model', () => {
-  /** The default model's folder under another name (the manifest is not in its own file list). */
-  function modelCopy(name: string, edit?: (dir: string) => void): string {
-    const dir = join(mkdtempSync(join(tmpdir(), 'byo-')), name);
-    tmp.push(dir);
-    cpSync(defaultDir, dir, { recursive: true });
-    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    m.name = name;
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 1));
-    edit?.(dir);
-    return dir;
-  }
-
-  function zipOf(dir: string): Buffer {
-    const files: Record<string, Uint8Array> = {};
-    const walk = (d: string) => {
-      for (const f of readdirSync(d)) {
-        const p = join(d, f);
-        if (statSync(p).isDirectory()) walk(p);
-        else files[`${relative(join(dir, '..'), p)}`] = readFileSync(p);
-      }
-    };
-    walk(dir);
-    return Buffer.from(zipSync(files));
-  }
-
   async function importZip(page: Page, dir: string, name = 'model.zip'): Promise<void> {
     await page.locator('#import-zip').setInputFiles({ name, mimeType: 'application/zip', buffer: zipOf(dir) });
   }
@@ -237,29 +221,57 @@ describe('bring your own model', () => {
     ['another prompt version', (d) => editManifest(d, (m) => (m.prompt.version = 7)), /prompt format version 7 does not match/],
     ['no manifest', (d) => rmSync(join(d, 'manifest.json')), /no manifest\.json/],
   ];
-  it.each(broken)('a model with %s is refused, saying what is wrong', async (_, edit, message) => {
-    const context = await freshContext();
-    const page = await context.newPage();
-    await open(page);
-    await page.locator('#model-settings summary').click();
-    await importZip(page, modelCopy('bad-model', edit), 'bad-model.zip');
-    await expect.poll(() => page.locator('#import-error').textContent(), { timeout: 60_000 }).toMatch(message);
-    expect(await page.locator('#import-error').textContent()).toContain('bad-model.zip is not a usable model');
-    expect(await page.locator('#model-name').textContent()).toBe(defaultName); // still scoring with the default
-    expect((await cachedRows(page)).map((r) => r.name)).toEqual([defaultName]);
-    await context.close();
-  });
+  describe('refused', () => {
+    // One page for all of them: a refused model changes nothing (checked each time).
+    let context: BrowserContext;
+    let page: Page;
+    beforeAll(async () => {
+      context = await freshContext();
+      page = await context.newPage();
+      await open(page);
+      await page.locator('#model-settings summary').click();
+    });
+    afterAll(() => context?.close());
 
-  it("a model may not take the name of the app's own model", async () => {
-    const context = await freshContext();
-    const page = await context.newPage();
-    await open(page);
-    await page.locator('#model-settings summary').click();
-    await importZip(page, modelCopy(defaultName));
-    await expect.poll(() => page.locator('#import-error').textContent(), { timeout: 60_000 }).toContain(`the name ${defaultName} is taken`);
-    await context.close();
+    it.each(broken)('a model with %s, saying what is wrong', async (_, edit, message) => {
+      await importZip(page, modelCopy('bad-model', edit), 'bad-model.zip');
+      await expect.poll(() => page.locator('#import-error').textContent(), { timeout: 60_000 }).toMatch(message);
+      expect(await page.locator('#import-error').textContent()).toContain('bad-model.zip is not a usable model');
+      expect(await page.locator('#model-name').textContent()).toBe(defaultName); // still scoring with the default
+      expect((await cachedRows(page)).map((r) => r.name)).toEqual([defaultName]);
+    });
+
+    it("a model taking the name of the app's own model", async () => {
+      await importZip(page, modelCopy(defaultName));
+      await expect.poll(() => page.locator('#import-error').textContent(), { timeout: 60_000 }).toContain(`the name ${defaultName} is taken`);
+    });
   });
 });
+
+/** The default model's folder under another name (the manifest is not in its own file list). */
+function modelCopy(name: string, edit?: (dir: string) => void): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'byo-')), name);
+  tmp.push(dir);
+  cpSync(defaultDir, dir, { recursive: true });
+  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  m.name = name;
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 1));
+  edit?.(dir);
+  return dir;
+}
+
+function zipOf(dir: string): Buffer {
+  const files: Record<string, Uint8Array> = {};
+  const walk = (d: string) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else files[`${relative(join(dir, '..'), p)}`] = readFileSync(p);
+    }
+  };
+  walk(dir);
+  return Buffer.from(zipSync(files));
+}
 
 function flipByte(path: string): void {
   const bytes = readFileSync(path);
