@@ -33,3 +33,4 @@ rm -rf "$RUN"
 npx tsx src/cli/evaluate.ts --data "$DATA/records/test.jsonl" --model "public/models/$NAME" --out "$RUN/eval.json"
 "$PY" -m twinscore.model_card --model "public/models/$NAME" --eval "$RUN/eval.json" --dataset "$DATA" \
   --command "bash training/train-default-model.sh" --notes "$(cat training/default-model-notes.md 2>/dev/null || true)"
+"$PY" -m twinscore.generate --n 400 --seed 99 --out public/samples/demo.csv  # the demo sample (issue 7), unseen entities
