@@ -60,14 +60,19 @@ const api = {
     return (await r.cells(rows)).map((cells) => composeRow(cells, r.index.header, mapping, template));
   },
 
-  /** Rows [from, from + count) ready to score. */
-  async batch(from: number, count: number, mapping: ColumnMapping, template: RecordTemplate): Promise<Batch> {
+  /**
+   * Rows from `from` on, ready to score: up to maxRows rows, ending early once maxTexts
+   * new texts are in (repeated records cost nothing to score, so they fill a batch free).
+   */
+  async batch(from: number, maxRows: number, maxTexts: number, mapping: ColumnMapping, template: RecordTemplate): Promise<Batch> {
     const r = open();
-    const rows = await r.range(from, count);
+    const rows = await r.range(from, maxRows);
     if (seen.size > SEEN_LIMIT) seen = new Map();
     const local = new Map<string, number>();
     const batch: Batch = { texts: [], refs: new Int32Array(rows.length), labels: [], empty: [], badLabels: [] };
-    rows.forEach((cells, k) => {
+    let end = rows.length;
+    for (let k = 0; k < end; k++) {
+      const cells = rows[k];
       const row = from + k;
       const text = composeRow(cells, r.index.header, mapping, template);
       if (text.trim() === '') batch.empty.push(row);
@@ -84,7 +89,9 @@ const api = {
       const label = cell.trim() === '' ? null : parseLabel(cell);
       if (cell.trim() !== '' && label === null) batch.badLabels.push(row);
       batch.labels.push(label);
-    });
+      if (batch.texts.length >= maxTexts) end = k + 1;
+    }
+    batch.refs = batch.refs.slice(0, end);
     return batch;
   },
 

@@ -19,8 +19,10 @@ import { TableBridge } from './table-bridge';
 
 export type Phase = 'empty' | 'opening' | 'mapping' | 'scoring' | 'paused' | 'done' | 'cancelled' | 'stopped';
 
-/** Records per call to the scoring worker: small enough that Cancel and crashes lose little. */
+/** Distinct records per call to the scoring worker: small enough that Cancel and crashes lose little. */
 const BATCH = 256;
+/** Rows per batch at most, when records repeat (a repeat is not scored again). */
+const BATCH_ROWS = 4096;
 const MAX_CRASHES = 3;
 const PASTE_NAME = 'pasted.txt';
 
@@ -175,7 +177,7 @@ class AuditState {
           window.splice(0, window.length, { at: performance.now(), done: results.size });
         }
         const from = results.size;
-        const batch = await this.tables.remote.batch(from, BATCH, mapping, tmpl);
+        const batch = await this.tables.remote.batch(from, BATCH_ROWS, BATCH, mapping, tmpl);
         let scored: ScoredRecord[];
         try {
           scored = batch.texts.length ? await scoring.bridge.score(signal, batch.texts) : [];

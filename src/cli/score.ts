@@ -1,51 +1,74 @@
 /**
- * npm run score -- <input.csv|.tsv|.txt> [--column NAME] [--model DIR] [--precision quantized|fp32] --out <scored.csv>
+ * npm run score -- <input.csv|.tsv|.jsonl|.txt> --out <scored.csv> [options]
  *
- * A .txt holds one record per line; a .csv/.tsv names its record column with --column.
- * The output is the input's columns plus p_correct and verdict (correct / wrong).
+ * Reads files by the same rules as the page (src/core/table.ts): UTF-8 with or without
+ * BOM or GBK/GB18030, sniffed; delimiter and header guessed; ragged rows and giant cells
+ * reported by row and column. Columns become the record as in the page's mapping
+ * (src/core/column-mapping.ts), and the output is written by the page's export rules
+ * (src/core/table-export.ts), formula guard included.
+ *
+ *   --record COL            one column is the whole record (--column is the same)
+ *   --name/--address/--postcode/--phone COL   template fields, composed like the page
+ *   --extra COL             an extra column, added as `COL：value` (repeatable)
+ *   --label COL             the file's own labels: accuracy is printed
+ *   (no column flag)        the mapping is guessed from the header, as in the page
+ *   --encoding auto|utf-8|gb18030   --header yes|no|auto
+ *   --export full|cleaned|flagged   --out-encoding utf-8-bom|utf-8|gb18030
+ *   --model DIR   --precision quantized|fp32
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { open as openFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import Papa from 'papaparse';
 import { defaultModelDir, nodeScorer } from './node-scorer';
 import type { Precision } from '../core/model-files';
+import { DEFAULT_RECORD_TEMPLATE } from '../core/record-template';
+import { composeRow, emptyMapping, guessMapping, mappingProblem, parseLabel, type ColumnMapping } from '../core/column-mapping';
+import { openTable, TableReader, type ByteSource, type TableIndex } from '../core/table';
+import { EXPORT_KINDS, OUTPUT_ENCODINGS, exportTable, type ExportKind, type OutputEncoding } from '../core/table-export';
 
 export class InputError extends Error {}
 
-interface Table {
-  header: string[];
-  rows: string[][];
-  records: string[];
+const USAGE =
+  'usage: npm run score -- <input.csv|.tsv|.jsonl|.txt> --out <scored.csv> [--record COL | --name COL --address COL --postcode COL --phone COL --extra COL ...] ' +
+  '[--label COL] [--encoding auto|utf-8|gb18030] [--header yes|no|auto] [--export full|cleaned|flagged] [--out-encoding utf-8-bom|utf-8|gb18030] [--model DIR] [--precision quantized|fp32]';
+
+async function fileSource(path: string): Promise<ByteSource & { close(): Promise<void> }> {
+  const handle = await openFile(path, 'r').catch((e) => {
+    throw new InputError(`${path}: cannot be read (${e.code ?? e.message})`);
+  });
+  const { size } = await handle.stat();
+  return {
+    name: path,
+    size,
+    async read(start, end) {
+      const bytes = new Uint8Array(end - start);
+      await handle.read(bytes, 0, bytes.length, start);
+      return bytes;
+    },
+    close: () => handle.close(),
+  };
 }
 
-export function readTable(path: string, text: string, column: string | undefined): Table {
-  const ext = extname(path).toLowerCase();
-  if (text.replace(/^\uFEFF/, '').trim() === '') throw new InputError(`${path}: empty file, nothing to score`);
-  if (ext === '.txt') {
-    const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-    while (lines.length && lines[lines.length - 1] === '') lines.pop();
-    const empty = lines.findIndex((l) => l.trim() === '');
-    if (empty >= 0) throw new InputError(`${path} line ${empty + 1}: empty record`);
-    return { header: ['record'], rows: lines.map((l) => [l]), records: lines };
+/** The mapping from the flags, or guessed from the header when no column is named. */
+export function mappingFromFlags(index: TableIndex, flags: Record<string, string | string[] | undefined>): ColumnMapping {
+  const column = (flag: string, name: string) => {
+    const c = index.header.indexOf(name);
+    if (c < 0) throw new InputError(`${index.name}: --${flag} '${name}': no such column (columns: ${index.header.join(', ')})`);
+    return c;
+  };
+  const named = ['record', 'column', 'extra', ...DEFAULT_RECORD_TEMPLATE.fields.map((f) => f.key)].some((f) => flags[f] !== undefined);
+  const mapping = named ? emptyMapping() : guessMapping(index.header);
+  const whole = (flags.record ?? flags.column) as string | undefined;
+  if (whole !== undefined) mapping.whole = column('record', whole);
+  for (const f of DEFAULT_RECORD_TEMPLATE.fields) {
+    const v = flags[f.key] as string | undefined;
+    if (v !== undefined) mapping.fields[f.key] = column(f.key, v);
   }
-  if (ext !== '.csv' && ext !== '.tsv') throw new InputError(`${path}: unsupported file type '${ext}' (use .csv, .tsv or .txt)`);
-  const parsed = Papa.parse<string[]>(text, { delimiter: ext === '.tsv' ? '\t' : '', skipEmptyLines: 'greedy' });
-  const bad = parsed.errors.find((e) => e.type !== 'Delimiter');
-  if (bad) throw new InputError(`${path} row ${(bad.row ?? 0) + 1}: ${bad.message}`);
-  const [header, ...rows] = parsed.data;
-  header[0] = header[0].replace(/^\uFEFF/, '');
-  if (rows.length === 0) throw new InputError(`${path}: header only, no records`);
-  if (!column) throw new InputError(`${path}: name the record column with --column (columns: ${header.join(', ')})`);
-  const col = header.indexOf(column);
-  if (col < 0) throw new InputError(`${path}: no column '${column}' (columns: ${header.join(', ')})`);
-  rows.forEach((row, i) => {
-    if (row.length !== header.length) {
-      throw new InputError(`${path} row ${i + 2}: ${row.length} fields, the header has ${header.length}`);
-    }
-    if (row[col].trim() === '') throw new InputError(`${path} row ${i + 2}, column '${column}': empty record`);
-  });
-  return { header, rows, records: rows.map((r) => r[col]) };
+  mapping.extras = ((flags.extra as string[] | undefined) ?? []).map((e) => column('extra', e));
+  if (flags.label !== undefined) mapping.label = column('label', flags.label as string);
+  const problem = mappingProblem(mapping, index.header, index.name);
+  if (problem) throw new InputError(`${problem} (name it with --record COL or --name/--address/--postcode/--phone COL; columns: ${index.header.join(', ')})`);
+  return mapping;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -53,7 +76,18 @@ export async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      record: { type: 'string' },
       column: { type: 'string' },
+      name: { type: 'string' },
+      address: { type: 'string' },
+      postcode: { type: 'string' },
+      phone: { type: 'string' },
+      extra: { type: 'string', multiple: true },
+      label: { type: 'string' },
+      encoding: { type: 'string', default: 'auto' },
+      header: { type: 'string', default: 'auto' },
+      export: { type: 'string', default: 'full' },
+      'out-encoding': { type: 'string', default: 'utf-8' },
       model: { type: 'string' },
       precision: { type: 'string', default: 'quantized' },
       out: { type: 'string' },
@@ -61,36 +95,73 @@ export async function main(argv: string[]): Promise<number> {
     },
   });
   if (values.help || positionals.length !== 1 || !values.out) {
-    console.error('usage: npm run score -- <input.csv|.tsv|.txt> [--column NAME] [--model DIR] [--precision quantized|fp32] --out <scored.csv>');
+    console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  if (values.precision !== 'quantized' && values.precision !== 'fp32') {
-    throw new InputError(`--precision must be quantized or fp32, not '${values.precision}'`);
-  }
+  const oneOf = (flag: string, value: string, allowed: readonly string[]) => {
+    if (!allowed.includes(value)) throw new InputError(`--${flag} must be one of ${allowed.join(', ')}, not '${value}'`);
+  };
+  oneOf('precision', values.precision!, ['quantized', 'fp32']);
+  oneOf('encoding', values.encoding!, ['auto', 'utf-8', 'gb18030']);
+  oneOf('header', values.header!, ['auto', 'yes', 'no']);
+  oneOf('export', values.export!, EXPORT_KINDS);
+  oneOf('out-encoding', values['out-encoding']!, OUTPUT_ENCODINGS);
+
   const input = positionals[0];
-  const text = await readFile(input, 'utf8').catch((e) => {
-    throw new InputError(`${input}: cannot be read (${e.code ?? e.message})`);
-  });
-  const table = readTable(input, text, values.column);
-  const modelDir = values.model ?? (await defaultModelDir());
-  const scorer = await nodeScorer(modelDir, values.precision as Precision);
-  const started = performance.now();
-  const scored = await scorer.score(table.records);
-  const seconds = (performance.now() - started) / 1000;
-  const out = Papa.unparse({
-    fields: [...table.header, 'p_correct', 'verdict'],
-    data: table.rows.map((row, i) => [...row, scored[i].pCorrect.toFixed(6), scored[i].verdict]),
-  }, { newline: '\n' });
-  await writeFile(values.out, out + '\n', 'utf8');
-  scored.forEach((s, i) => {
-    if (s.truncated) console.error(`warning: ${input} record ${i + 1} is longer than the model's ${scorer.manifest.max_length} tokens; scored its beginning only`);
-  });
-  const wrong = scored.filter((s) => s.verdict === 'wrong').length;
-  console.log(
-    `scored ${scored.length} records with ${scorer.manifest.name} (${values.precision}) in ${seconds.toFixed(2)} s: ` +
-      `${scored.length - wrong} correct, ${wrong} wrong (threshold ${scorer.manifest.threshold.toFixed(3)}) -> ${values.out}`,
-  );
-  return 0;
+  const source = await fileSource(input);
+  try {
+    // Naming columns by header says the file has one.
+    const named = ['record', 'column', 'name', 'address', 'postcode', 'phone', 'extra', 'label'].some((f) => values[f as keyof typeof values] !== undefined);
+    const index = await openTable(source, {
+      encoding: values.encoding as 'auto' | 'utf-8' | 'gb18030',
+      hasHeader: values.header === 'auto' ? (named && !input.endsWith('.jsonl') ? true : undefined) : values.header === 'yes',
+    });
+    for (const w of index.warnings) console.error(`warning: ${input} row ${w.row}${w.column ? `, column '${w.column}'` : ''}: ${w.message}`);
+    if (index.warningCount > index.warnings.length) console.error(`warning: ${index.warningCount - index.warnings.length} more`);
+    const mapping = mappingFromFlags(index, values);
+    const modelDir = values.model ?? (await defaultModelDir());
+    const scorer = await nodeScorer(modelDir, values.precision as Precision);
+    const template = scorer.manifest.record_template ?? DEFAULT_RECORD_TEMPLATE;
+    const reader = new TableReader(source, index);
+
+    const started = performance.now();
+    const p = new Float32Array(index.rowCount);
+    let agree = 0;
+    let labelled = 0;
+    for await (const { first, rows } of reader.chunks()) {
+      const records = rows.map((cells) => composeRow(cells, index.header, mapping, template));
+      const scored = await scorer.score(records);
+      scored.forEach((s, k) => {
+        const row = first + k;
+        p[row] = s.pCorrect;
+        if (s.truncated) console.error(`warning: ${input} row ${row + 1 + (index.hasHeader ? 1 : 0)} is longer than the model's ${scorer.manifest.max_length} tokens; scored its beginning only`);
+        if (!records[k].trim()) console.error(`warning: ${input} row ${row + 1 + (index.hasHeader ? 1 : 0)}: empty record`);
+        const label = mapping.label === null ? null : parseLabel(rows[k][mapping.label] ?? '');
+        if (label) {
+          labelled++;
+          if (label === s.verdict) agree++;
+        }
+      });
+    }
+    const seconds = (performance.now() - started) / 1000;
+
+    const out = createWriteStream(values.out);
+    for await (const chunk of exportTable(reader, { p, threshold: scorer.manifest.threshold }, values.export as ExportKind, values['out-encoding'] as OutputEncoding)) {
+      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    }
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+
+    const wrong = p.filter((x) => x < scorer.manifest.threshold).length;
+    console.log(
+      `scored ${p.length} records with ${scorer.manifest.name} (${values.precision}) in ${seconds.toFixed(2)} s: ` +
+        `${p.length - wrong} correct, ${wrong} wrong (threshold ${scorer.manifest.threshold.toFixed(3)})` +
+        (labelled ? `; accuracy ${((100 * agree) / labelled).toFixed(1)} % on ${labelled} labelled rows` : '') +
+        ` -> ${values.out} (${values.export}, ${values['out-encoding']})`,
+    );
+    return 0;
+  } finally {
+    await source.close();
+  }
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {

@@ -58,7 +58,9 @@ export async function encoderFor(encoding: OutputEncoding): Promise<Encoder> {
   }
   // Loaded only when asked for: the code tables are half a megabyte. gb18030 is GBK
   // for every character GBK has, and still encodes the few it lacks.
-  const iconv = await import('@vscode/iconv-lite-umd');
+  const mod = await import('@vscode/iconv-lite-umd');
+  // A UMD module: Node's ESM loader puts it under default, bundlers may not.
+  const iconv = (mod as { default?: typeof mod }).default ?? mod;
   return (text) => iconv.encode(text, 'gb18030');
 }
 
