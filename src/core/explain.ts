@@ -34,7 +34,7 @@ export interface Explanation {
   pCorrect: number;
   /** Every field, in record order. */
   fields: Span[];
-  /** Character spans inside the most suspicious field, highest weight first. */
+  /** Character spans inside the most suspicious field, strongest effect first. */
   chars: Span[];
   /**
    * The span to highlight: the character spans near the best one when they carry most of
