@@ -68,7 +68,7 @@ export class StorageError extends Error {
 }
 
 export function isQuotaError(e: unknown): boolean {
-  return e instanceof DOMException && (e.name === 'QuotaExceededError' || e.name === 'UnknownError');
+  return e instanceof DOMException && e.name === 'QuotaExceededError';
 }
 
 const megabytes = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
