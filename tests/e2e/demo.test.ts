@@ -1,0 +1,174 @@
+/**
+ * Issue 7's stakeholder demo in a real Chromium, and the screenshots of the main screens.
+ *
+ * "Try the demo" must score public/samples/demo.csv live through the same path as a
+ * dropped file; the page's numbers (records and flagged records per error class,
+ * accuracy against the labels, the histogram) are checked against the same model run by
+ * onnxruntime-node here. A flagged record's detail view and the review mode highlight the
+ * span the explanation finds (compared with src/core/explain.ts on Node).
+ *
+ * Screenshots go to tests/.artifacts/screenshots; with UPDATE_SCREENSHOTS=1 also to
+ * docs/screenshots (the ones the README shows).
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Papa from 'papaparse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { foreign, launch, recordRequests, serveApp } from './browser';
+import { defaultModelDir, nodeScorer } from '../../src/cli/node-scorer';
+import { explain, optionsFor, type Explanation } from '../../src/core/explain';
+import type { ScoredRecord, Scorer } from '../../src/core/scorer';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const DEMO = join(ROOT, 'public/samples/demo.csv');
+const SHOTS = join(ROOT, 'tests/.artifacts/screenshots');
+const DOCS_SHOTS = join(ROOT, 'docs/screenshots');
+
+interface DemoRow {
+  record: string;
+  label: string;
+  error_class: string;
+}
+
+let rows: DemoRow[];
+let scorer: Scorer;
+let expected: ScoredRecord[];
+let server: PreviewServer;
+let url: string;
+let browser: Browser;
+let page: Page;
+let requests: string[];
+
+/** Save a screenshot of the element (or the page) for the docs. */
+async function shoot(name: string, target: Page | Locator) {
+  mkdirSync(SHOTS, { recursive: true });
+  const path = join(SHOTS, `${name}.png`);
+  const png = await target.screenshot({ path });
+  // A PNG's width and height sit at bytes 16-23 of its header.
+  expect(png.readUInt32BE(16), `${name}.png width`).toBeGreaterThan(300);
+  expect(png.readUInt32BE(20), `${name}.png height`).toBeGreaterThan(80);
+  if (process.env.UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(DOCS_SHOTS, { recursive: true });
+    copyFileSync(path, join(DOCS_SHOTS, `${name}.png`));
+  }
+}
+
+/** Rows whose P(correct) on Node is this close to the threshold may fall either side in the browser. */
+const BORDER = 2e-3;
+const borderline = (i: number) => Math.abs(expected[i].pCorrect - scorer.manifest.threshold) < BORDER;
+
+beforeAll(async () => {
+  if (!existsSync(DEMO)) throw new Error(`${DEMO} is missing: the demo sample is written by training/twinscore/generate.py`);
+  rows = Papa.parse<DemoRow>(readFileSync(DEMO, 'utf8'), { header: true, skipEmptyLines: true }).data;
+  scorer = await nodeScorer(await defaultModelDir());
+  expected = await scorer.score(rows.map((r) => r.record));
+  ({ server, url } = await serveApp());
+  browser = await launch(false);
+  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  requests = recordRequests(page);
+  await page.goto(`${url}?backend=wasm`);
+  await page.locator('#backend').waitFor({ timeout: 120_000 });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the demo', () => {
+  it('has a sample with known labels and error classes', () => {
+    expect(Object.keys(rows[0])).toEqual(expect.arrayContaining(['record', 'label', 'error_class']));
+    expect(new Set(rows.map((r) => r.label))).toEqual(new Set(['correct', 'wrong']));
+    expect(new Set(rows.filter((r) => r.label === 'wrong').map((r) => r.error_class)).size).toBeGreaterThan(5);
+  });
+
+  it('scores the sample live in one click: counts per error class, histogram, accuracy against the labels', async () => {
+    await shoot('start', page);
+    await page.locator('#try-demo').click();
+    await expect
+      .poll(async () => Number(await page.locator('#count-correct').getAttribute('data-n')) + Number(await page.locator('#count-wrong').getAttribute('data-n')), {
+        timeout: 170_000,
+      })
+      .toBe(rows.length);
+
+    // Through the same path as a dropped file: the table named demo.csv, the record column mapped whole.
+    expect(await page.locator('#audit-results').isVisible()).toBe(true);
+    const bins: number[] = JSON.parse((await page.locator('#histogram').getAttribute('data-bins')) ?? '[]');
+    expect(bins.reduce((a, b) => a + b, 0)).toBe(rows.length);
+
+    const agree = rows.filter((r, i) => (expected[i].pCorrect >= scorer.manifest.threshold ? 'correct' : 'wrong') === r.label).length;
+    const slack = rows.filter((_, i) => borderline(i)).length;
+    const accuracy = Number(await page.locator('#accuracy').getAttribute('data-value'));
+    expect(Math.abs(accuracy * rows.length - agree)).toBeLessThanOrEqual(slack + 1e-6);
+
+    const classes = [...new Set(rows.filter((r) => r.label === 'wrong').map((r) => r.error_class))];
+    for (const c of classes) {
+      const row = page.locator(`#labelled-summary tr[data-class="${c}"]`);
+      const members = rows.map((r, i) => [r, i] as const).filter(([r]) => r.label === 'wrong' && r.error_class === c);
+      expect(Number(await row.getAttribute('data-records')), c).toBe(members.length);
+      const flagged = members.filter(([, i]) => expected[i].pCorrect < scorer.manifest.threshold).length;
+      const classSlack = members.filter(([, i]) => borderline(i)).length;
+      expect(Math.abs(Number(await row.getAttribute('data-flagged')) - flagged), c).toBeLessThanOrEqual(classSlack);
+    }
+    const correct = rows.filter((r) => r.label === 'correct').length;
+    expect(Number(await page.locator('#labelled-summary tr.false-alarms').getAttribute('data-records'))).toBe(correct);
+    await shoot('demo-results', page.locator('#audit-results .charts'));
+    await shoot('demo-summary', page.locator('#labelled-summary'));
+  });
+
+  it("highlights in a flagged row's detail view the span the explanation finds", async () => {
+    // A flagged row near the top, so that the virtual table has it on screen.
+    const flagged = expected.findIndex((s, i) => s.pCorrect < scorer.manifest.threshold - BORDER && rows[i].label === 'wrong');
+    expect(flagged).toBeGreaterThanOrEqual(0);
+    expect(flagged).toBeLessThan(20);
+    const e = await explain(scorer, rows[flagged].record, optionsFor(scorer.manifest));
+    await page.locator(`#results tbody tr[data-row="${flagged}"]`).click();
+    const detail = page.locator(`#record-detail[data-row="${flagged}"]`);
+    await detail.locator('.explanation[data-state="done"]').waitFor({ timeout: 60_000 });
+    await expectHighlight(detail, rows[flagged].record, e);
+    await detail.locator('summary').click();
+    await detail.locator('.how-it-works[data-state="done"]').waitFor({ timeout: 60_000 });
+    await shoot('explanation', detail);
+  });
+
+  it('shows the explanation under a flagged record in review', async () => {
+    await page.locator('#start-review').click();
+    await page.locator('#review select').selectOption('score'); // lowest P(correct) first: a flagged record
+    const record = (await page.locator('#review-record').textContent()) ?? '';
+    const e = await explain(scorer, record, optionsFor(scorer.manifest));
+    const why = page.locator('#review .why-flagged');
+    await why.locator('.explanation[data-state="done"]').waitFor({ timeout: 60_000 });
+    await expectHighlight(why, record, e);
+    await shoot('review', page.locator('#review'));
+  });
+});
+
+/** The record is shown whole, and the highlighted part is where Node's explanation puts it. */
+async function expectHighlight(where: Locator, record: string, e: Explanation) {
+  expect(await where.locator('.explanation .record').textContent()).toBe(record);
+  expect(e.top).not.toBeNull();
+  const marked = await where.locator('.explanation mark.top').textContent();
+  expect(marked).toBe(e.top!.text);
+  expect(await where.locator('.explanation .span-text').textContent()).toBe(e.top!.text);
+}
+
+describe('screens for the docs', () => {
+  it('model card and how it works', async () => {
+    await page.locator('#model-card-panel > summary').click();
+    await page.locator('#measure-speed').click();
+    await page.locator('#model-card .speed').waitFor({ timeout: 120_000 });
+    await shoot('model-card', page.locator('#model-card-panel'));
+    await page.locator('#how-it-works-panel > summary').click();
+    const wrong = rows.find((r) => r.label === 'wrong' && r.error_class === 'postcode_length') ?? rows[0];
+    await page.locator('#how-record').fill(wrong.record);
+    const panel = page.locator('#how-it-works-panel');
+    await expect.poll(() => panel.locator('pre[data-label="正确"]').textContent(), { timeout: 60_000 }).toContain(wrong.record);
+    await panel.locator('.how-it-works[data-state="done"]').waitFor();
+    await shoot('how-it-works', panel);
+  });
+
+  it('asked nothing of another origin', () => {
+    expect(foreign(requests, url)).toEqual([]);
+  });
+});
