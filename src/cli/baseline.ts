@@ -19,9 +19,8 @@ import AddressParse from 'address-parse';
 import validator from 'validator';
 
 const require = createRequire(import.meta.url);
-const parser = ((AddressParse as unknown as { default?: typeof AddressParse }).default ?? AddressParse) as {
-  parse(text: string, all?: boolean): { province: string; city: string; area: string; details: string; code: string }[];
-};
+// a CommonJS module: under tsx its export may arrive wrapped in .default
+const parser = (AddressParse as unknown as { default?: typeof AddressParse }).default ?? AddressParse;
 
 interface Division {
   code: string;

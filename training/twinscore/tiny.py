@@ -20,6 +20,11 @@ QWEN2_SPLIT = (
 )
 
 
+# CJK ideographs (unified, extension A, compatibility), as literal ranges both Rust's
+# onig regex and JavaScript's (transformers.js) read the same way.
+HAN = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+
+
 @dataclass
 class TinyArguments:
     """Options for the small local model (used with --tiny)."""
@@ -33,11 +38,15 @@ class TinyArguments:
 
 
 def train_tokenizer(texts, vocab_size: int):
-    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.Sequence([
+        # Every Chinese character its own token, as in Chinese BERTs: BPE merges across a
+        # run like 黑龙江省黑河市五大连池市 cut the same district differently depending on
+        # its neighbours, and the model has to learn each place name once per cut.
+        pre_tokenizers.Split(Regex(HAN), behavior="isolated"),
         pre_tokenizers.Split(Regex(QWEN2_SPLIT), behavior="isolated"),
         pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
     ])
@@ -48,8 +57,10 @@ def train_tokenizer(texts, vocab_size: int):
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    # The role names and label words must be tokens the model has seen in every example.
-    tok.train_from_iterator(list(texts) + list(LABEL_WORDS) + ["user", "assistant"], trainer)
+    tok.train_from_iterator(list(texts), trainer)
+    # The role names and the label words are one token each: the template costs 8 tokens,
+    # not 20, and the reward turns on a single token, 正确 or 错误.
+    tok.add_tokens([AddedToken(t, normalized=False, special=False) for t in ("user", "assistant", *LABEL_WORDS)])
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token=PAD_TOKEN)
     fast.chat_template = CHAT_TEMPLATE
     return fast
