@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NAME=${NAME:-twin-default}
-STEPS=${STEPS:-4000}
+STEPS=${STEPS:-4500}
 DATA=data/$NAME
 RUN=runs/$NAME
 export PYTHONPATH=training
@@ -23,10 +23,10 @@ fi
 "$PY" -m twinscore.build_dataset --generate 160000 --val_size 0.03 --test_size 0.05 --seed 20261125 --strict --out "$DATA"
 rm -rf "$RUN"
 "$PY" -m twinscore.train --dataset_name "$DATA" --dataset_test_split validation --output_dir "$RUN" --tiny \
-  --tiny_vocab_size 8000 --tiny_hidden_size 128 --tiny_layers 2 --tiny_heads 4 --max_length 128 \
+  --tiny_vocab_size 8000 --tiny_hidden_size 128 --tiny_layers 4 --tiny_heads 4 --max_length 128 \
   --max_steps "$STEPS" --per_device_train_batch_size 32 --per_device_eval_batch_size 128 \
   --learning_rate 2e-3 --warmup_steps 100 --lr_scheduler_type cosine --weight_decay 0.01 \
-  --logging_steps 25 --eval_strategy steps --eval_steps 1000 --save_strategy steps --save_steps 250 \
+  --logging_steps 25 --eval_strategy steps --eval_steps 1500 --save_strategy steps --save_steps 250 \
   --save_total_limit 2 --report_to none --seed 1
 "$PY" -m twinscore.export --model_dir "$RUN" --dataset "$DATA" --split validation --max_eval 5000 \
   --max_length 128 --name "$NAME" --default
