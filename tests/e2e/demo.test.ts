@@ -41,11 +41,18 @@ let browser: Browser;
 let page: Page;
 let requests: string[];
 
-/** Save a screenshot of the element (or the page) for the docs. */
-async function shoot(name: string, target: Page | Locator) {
+/** Save a screenshot of the element, the page, or the page from one element down to another, for the docs. */
+async function shoot(name: string, target: Page | Locator, until?: Locator) {
   mkdirSync(SHOTS, { recursive: true });
   const path = join(SHOTS, `${name}.png`);
-  const png = await target.screenshot({ path });
+  let png: Buffer;
+  if (until) {
+    const [top, bottom] = [await (target as Locator).boundingBox(), await until.boundingBox()];
+    const clip = { x: top!.x, y: top!.y, width: Math.max(top!.width, bottom!.width), height: bottom!.y + bottom!.height - top!.y };
+    png = await page.screenshot({ path, clip, fullPage: true });
+  } else {
+    png = await target.screenshot({ path });
+  }
   // A PNG's width and height sit at bytes 16-23 of its header.
   expect(png.readUInt32BE(16), `${name}.png width`).toBeGreaterThan(300);
   expect(png.readUInt32BE(20), `${name}.png height`).toBeGreaterThan(80);
@@ -113,8 +120,7 @@ describe('the demo', () => {
     }
     const correct = rows.filter((r) => r.label === 'correct').length;
     expect(Number(await page.locator('#labelled-summary tr.false-alarms').getAttribute('data-records'))).toBe(correct);
-    await shoot('demo-results', page.locator('#audit-results .charts'));
-    await shoot('demo-summary', page.locator('#labelled-summary'));
+    await shoot('demo-results', page.locator('#counts'), page.locator('#labelled-summary'));
   });
 
   it("highlights in a flagged row's detail view the span the explanation finds", async () => {
