@@ -24,9 +24,11 @@
  *                           and the cell reads as a label; null otherwise
  *   cells(rows) / record(i) the original cells / the exact text the model read (async)
  *   version                 a number that changes on every change (scores added,
- *                           threshold moved). Reading it, or any of the getters above,
- *                           inside a Svelte effect, template or $derived subscribes to
- *                           changes
+ *                           threshold moved). Reading it (or size, threshold, counts(),
+ *                           scores(), hasLabels, truncatedCount) inside a Svelte effect,
+ *                           template or $derived subscribes to changes. The per-row
+ *                           getters do not subscribe (they run in loops over a million
+ *                           rows): read version next to them.
  *   subscribe(fn)           the same signal for code outside Svelte; returns unsubscribe
  */
 import { createSubscriber } from 'svelte/reactivity';
@@ -67,6 +69,7 @@ export class ScoredResults {
   private labels: Int8Array;
   private scored = 0;
   private labelled = 0;
+  private cutRows = 0;
   private cutOff: number;
   private changes = 0;
   private listeners = new Set<() => void>();
@@ -112,30 +115,31 @@ export class ScoredResults {
   }
 
   pCorrect(i: number): number {
-    this.track();
     return this.p[i];
   }
 
   truncated(i: number): boolean {
-    this.track();
     return this.cut[i] === 1;
   }
 
   verdict(i: number): Verdict | null {
-    this.track();
     if (i >= this.scored) return null;
     return this.p[i] >= this.cutOff ? 'correct' : 'wrong';
   }
 
   uncertain(i: number): boolean {
-    this.track();
     return i < this.scored && Math.abs(this.p[i] - this.cutOff) < this.uncertainBand;
   }
 
   label(i: number): Verdict | null {
-    this.track();
     const l = this.labels[i];
     return l < 0 ? null : l === 1 ? 'correct' : 'wrong';
+  }
+
+  /** How many scored records were longer than the model's max_length. */
+  get truncatedCount(): number {
+    this.track();
+    return this.cutRows;
   }
 
   /** Whether any row has a label (a label column was mapped and read). */
@@ -184,6 +188,7 @@ export class ScoredResults {
     scored.forEach((s, k) => {
       this.p[start + k] = s.pCorrect;
       this.cut[start + k] = s.truncated ? 1 : 0;
+      if (s.truncated) this.cutRows++;
       const l = labels?.[k];
       if (l) {
         this.labels[start + k] = l === 'correct' ? 1 : 0;

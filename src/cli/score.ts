@@ -50,7 +50,7 @@ async function fileSource(path: string): Promise<ByteSource & { close(): Promise
 }
 
 /** The mapping from the flags, or guessed from the header when no column is named. */
-export function mappingFromFlags(index: TableIndex, flags: Record<string, string | string[] | undefined>): ColumnMapping {
+export function mappingFromFlags(index: TableIndex, flags: Record<string, string | string[] | boolean | undefined>): ColumnMapping {
   const column = (flag: string, name: string) => {
     const c = index.header.indexOf(name);
     if (c < 0) throw new InputError(`${index.name}: --${flag} '${name}': no such column (columns: ${index.header.join(', ')})`);

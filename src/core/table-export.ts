@@ -60,7 +60,7 @@ export async function encoderFor(encoding: OutputEncoding): Promise<Encoder> {
   // for every character GBK has, and still encodes the few it lacks.
   const mod = await import('@vscode/iconv-lite-umd');
   // A UMD module: Node's ESM loader puts it under default, bundlers may not.
-  const iconv = (mod as { default?: typeof mod }).default ?? mod;
+  const iconv = (mod as unknown as { default?: typeof mod }).default ?? mod;
   return (text) => iconv.encode(text, 'gb18030');
 }
 

@@ -258,14 +258,15 @@ describe('bad input', () => {
     await expect.poll(() => page.locator('#audit-error').textContent()).toMatch(/other\.csv: not opened, long\.csv is being scored; cancel that run first/);
 
     await page.locator('#pause').click();
-    await expect.poll(() => page.locator('#phase').getAttribute('data-phase')).toBe('paused');
+    // Pause waits for the batch in flight.
+    await expect.poll(() => page.locator('#phase').getAttribute('data-phase'), { timeout: 60_000 }).toBe('paused');
     const paused = await page.locator('#progress').getAttribute('value');
     await page.waitForTimeout(1500);
     expect(await page.locator('#progress').getAttribute('value')).toBe(paused);
     await page.locator('#resume').click();
     await expect.poll(() => page.locator('#phase').getAttribute('data-phase')).toBe('scoring');
     await page.locator('#cancel').click();
-    await expect.poll(() => page.locator('#phase').getAttribute('data-phase')).toBe('cancelled');
+    await expect.poll(() => page.locator('#phase').getAttribute('data-phase'), { timeout: 30_000 }).toBe('cancelled');
     const kept = Number(await page.locator('#progress').getAttribute('value'));
     expect(kept).toBeGreaterThanOrEqual(Number(paused));
     expect(kept).toBeLessThan(4000);
