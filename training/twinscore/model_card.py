@@ -44,12 +44,14 @@ def card(manifest: dict, evaluation: dict, diagnostics: dict, config: dict, comm
         f"hidden size {config.get('hidden_size')}, {config.get('num_hidden_layers')} layers, "
         f"{config.get('num_attention_heads')} heads ({config.get('num_key_value_heads')} key/value), "
         f"vocabulary {config.get('vocab_size')} tokens.",
-        "- Tokenizer: byte-level BPE trained on the training records with Qwen2's pre-tokenizer "
-        "(every digit its own token, so phone numbers and postcodes are read digit by digit) and "
-        "a ChatML template. Why not a real Qwen vocabulary: 150k tokens would make the embedding "
-        "table alone larger than the whole model, for characters the records never use; a "
-        "vocabulary trained on the records keeps the quantized file small and every district and "
-        "street name a few tokens long, with a byte fallback for anything unseen.",
+        "- Tokenizer: trained on the training records (training/twinscore/tiny.py): one token per "
+        "Chinese character (as in Chinese BERTs, so a place name is the same tokens wherever it "
+        "stands), Qwen2's pre-tokenizer for the rest (every digit its own token, so phone numbers "
+        "and postcodes are read digit by digit), byte-level fallback for anything unseen, and one "
+        "token each for the role names and the label words 正确 / 错误. The chat template is "
+        "ChatML with the label turn left open, so the reward is read at the label token. Why not "
+        "a real Qwen vocabulary: 150k tokens would make the embedding table alone larger than the "
+        "whole model, for characters the records never use.",
         f"- Files: `{q}` {files[q]['bytes'] / 2**20:.1f} MiB (int8 weight-only MatMulNBits; "
         f"activations and embeddings fp32), `{manifest['onnx']['fp32']}` "
         f"{files[manifest['onnx']['fp32']]['bytes'] / 2**20:.1f} MiB.",
