@@ -7,7 +7,8 @@ import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/webgpu';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { loadModel, type LoadProgress, type ModelSource, type Precision } from '../src/core/model-files';
-import { Scorer, type ScoredRecord } from '../src/core/scorer';
+import { Scorer, type ScoredRecord, type ScoringMode } from '../src/core/scorer';
+import { ortRunner } from '../src/core/ort-runner';
 import type { Manifest } from '../src/core/manifest';
 import { explain, optionsFor, type Explanation } from '../src/core/explain';
 import { howItWorks, type HowItWorks } from '../src/core/how-it-works';
@@ -21,6 +22,9 @@ ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardw
 
 export type Backend = 'webgpu' | 'wasm';
 
+/** Records per model run, measured best with npm run bench (bench/README.md). */
+const BATCH_SIZE: Record<Backend, number> = { wasm: 64, webgpu: 128 };
+
 export interface LoadOptions {
   /** URL of the model folder, ending in '/'; its files are cached in IndexedDB. */
   modelUrl?: string;
@@ -28,6 +32,11 @@ export interface LoadOptions {
   stored?: string;
   backend?: Backend | 'auto';
   precision?: Precision;
+  /** 'auto': the single-pass dual graph when the model has one (two passes otherwise). */
+  mode?: ScoringMode | 'auto';
+  /** WASM threads; only the first load of a worker sets them (ORT starts its pool once). */
+  threads?: number;
+  batchSize?: number;
 }
 
 export interface ModelInfo {
@@ -37,6 +46,10 @@ export interface ModelInfo {
   fallbackReason?: string;
   precision: Precision;
   manifest: Manifest;
+  mode: ScoringMode;
+  /** WASM threads ORT runs with (1 without cross-origin isolation). */
+  threads: number;
+  batchSize: number;
   /** What the IndexedDB model cache did (absent for imported models). */
   cache?: CacheReport;
 }
@@ -82,10 +95,11 @@ const api = {
     const precision = options.precision ?? 'quantized';
     const cache: CacheReport = { hits: [], stored: [], refetched: [] };
     const source = options.stored ? importedSource(options.stored) : cachingSource(fetchSource(options.modelUrl ?? ''), cache);
-    const model = await loadModel(source, precision, onProgress);
+    const model = await loadModel(source, precision, onProgress, options.mode);
     let backend: Backend = options.backend === 'wasm' ? 'wasm' : 'webgpu';
     let fallbackReason = options.backend === 'wasm' ? 'WASM chosen' : await webgpuUnavailable();
     if (fallbackReason) backend = 'wasm';
+    if (options.threads && self.crossOriginIsolated) ort.env.wasm.numThreads = options.threads;
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(model.onnx, { executionProviders: [backend] });
@@ -95,15 +109,10 @@ const api = {
       backend = 'wasm';
       session = await ort.InferenceSession.create(model.onnx, { executionProviders: ['wasm'] });
     }
-    const output = model.manifest.onnx.output;
-    scorer = new Scorer(model.tokenizer, model.manifest, async (inputIds, attentionMask, rows, cols) => {
-      const result = await session.run({
-        input_ids: new ort.Tensor('int64', inputIds, [rows, cols]),
-        attention_mask: new ort.Tensor('int64', attentionMask, [rows, cols]),
-      });
-      return (await result[output].getData()) as Float32Array;
-    });
-    return { name: model.manifest.name, backend, fallbackReason, precision, manifest: model.manifest, cache: options.stored ? undefined : cache };
+    const batchSize = options.batchSize ?? BATCH_SIZE[backend];
+    scorer = new Scorer(model.tokenizer, model.manifest, ortRunner(ort.Tensor, session, model.manifest, model.mode), { batchSize });
+    const run = { mode: model.mode, threads: ort.env.wasm.numThreads ?? 1, batchSize };
+    return { name: model.manifest.name, backend, fallbackReason, precision, manifest: model.manifest, ...run, cache: options.stored ? undefined : cache };
   },
 
   async score(records: string[]): Promise<ScoredRecord[]> {

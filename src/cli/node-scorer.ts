@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadModel, type ModelSource, type Precision } from '../core/model-files';
-import { Scorer } from '../core/scorer';
+import { ortRunner } from '../core/ort-runner';
+import { Scorer, type ScoringMode } from '../core/scorer';
 
 export const MODELS_ROOT = resolve(import.meta.dirname, '../../public/models');
 
@@ -26,20 +27,22 @@ export function folderSource(dir: string): ModelSource {
   };
 }
 
-export async function nodeScorer(dir: string, precision: Precision = 'quantized', batchSize = 16): Promise<Scorer> {
-  const model = await loadModel(folderSource(dir), precision);
-  const session = await ort.InferenceSession.create(model.onnx, { executionProviders: ['cpu'] });
-  const output = model.manifest.onnx.output;
-  return new Scorer(
-    model.tokenizer,
-    model.manifest,
-    async (inputIds, attentionMask, rows, cols) => {
-      const result = await session.run({
-        input_ids: new ort.Tensor('int64', inputIds, [rows, cols]),
-        attention_mask: new ort.Tensor('int64', attentionMask, [rows, cols]),
-      });
-      return result[output].data as Float32Array;
-    },
-    batchSize,
-  );
+export interface NodeScorerOptions {
+  /** Records per run; 64 measured best on CPU (npm run bench). */
+  batchSize?: number;
+  /** 'auto': the single-pass dual graph when the model has one. */
+  mode?: ScoringMode | 'auto';
+  /** onnxruntime's intra-op threads; its default is one per core. */
+  threads?: number;
+}
+
+export async function nodeScorer(dir: string, precision: Precision = 'quantized', options: NodeScorerOptions = {}): Promise<Scorer> {
+  const model = await loadModel(folderSource(dir), precision, undefined, options.mode);
+  const session = await ort.InferenceSession.create(model.onnx, {
+    executionProviders: ['cpu'],
+    ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+  });
+  return new Scorer(model.tokenizer, model.manifest, ortRunner(ort.Tensor, session, model.manifest, model.mode), {
+    batchSize: options.batchSize ?? 64,
+  });
 }

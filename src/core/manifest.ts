@@ -26,7 +26,14 @@ export interface Manifest {
   max_length: number;
   pad_token_id: number;
   padding_side: 'right';
-  onnx: { inputs: string[]; output: string; fp32: string; quantized: string };
+  onnx: {
+    inputs: string[];
+    output: string;
+    fp32: string;
+    quantized: string;
+    /** The single-pass dual scoring graph (src/core/dual.ts); absent in older manifests, which score in two passes. */
+    dual?: { inputs: string[]; output: string; fp32: string; quantized: string };
+  };
   metrics: { pytorch: Metrics; onnx_int8: Metrics; [key: string]: unknown };
   files: Record<string, ModelFile>;
 }
@@ -63,6 +70,9 @@ export function parseManifest(text: string, where: string): Manifest {
   need(!!m.files && typeof m.files === 'object', 'no file list');
   for (const f of ['tokenizer.json', 'tokenizer_config.json', m.onnx?.quantized, m.onnx?.fp32]) {
     need(!!f && !!m.files[f], `file list lacks ${f}`);
+  }
+  if (m.onnx.dual) {
+    for (const f of [m.onnx.dual.quantized, m.onnx.dual.fp32]) need(!!f && !!m.files[f], `file list lacks onnx.dual's ${f}`);
   }
   return m;
 }

@@ -23,12 +23,13 @@ const editManifest = (edit: (m: Record<string, any>) => void) => {
 it('loads the intact default model', async () => {
   const model = await loadModel(folderSource(dir));
   expect(model.manifest.prompt.label_correct).toBe('正确');
-  expect(model.onnx.byteLength).toBe(model.manifest.files['onnx/model_quantized.onnx'].bytes);
+  const graph = model.mode === 'dual' ? model.manifest.onnx.dual!.quantized : model.manifest.onnx.quantized;
+  expect(model.onnx.byteLength).toBe(model.manifest.files[graph].bytes);
 });
 
 it('names a missing file', async () => {
   rmSync(join(dir, 'onnx/model_quantized.onnx'));
-  await expect(loadModel(folderSource(dir))).rejects.toThrow(/onnx\/model_quantized\.onnx: missing \(listed in manifest\.json\)/);
+  await expect(loadModel(folderSource(dir), 'quantized', undefined, 'two-pass')).rejects.toThrow(/onnx\/model_quantized\.onnx: missing \(listed in manifest\.json\)/);
 });
 
 it('detects one changed byte by its SHA-256', async () => {

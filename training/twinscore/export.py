@@ -5,6 +5,7 @@
 Writes, in the layout transformers.js expects:
   config.json, tokenizer.json, tokenizer_config.json (with chat_template),
   onnx/model.onnx (fp32), onnx/model_quantized.onnx (int8 weight-only MatMulNBits),
+  onnx/dual.onnx, onnx/dual_quantized.onnx (single-pass dual scoring, see dual.py),
   parity.json (records -> exact texts, token ids and reference rewards, for the TS side),
   manifest.json (label words, prompt version, threshold, metrics, SHA-256 of every file).
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import shutil
 import sys
 import tempfile
@@ -25,7 +27,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import prompt, record_template
+from . import dual, prompt, record_template
 from .records import read_records
 from .scoring import onnx_runner, prepare, score, torch_runner
 
@@ -50,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="twinscore-export", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model_dir", required=True, help="output_dir of twinscore-train (full model or LoRA adapter)")
     p.add_argument("--dataset", required=True, help="labelled records for the parity checks and metrics: a build-dataset folder (its test.jsonl), .jsonl, .csv ...")
+    p.add_argument("--split", default="test", help="which split of a build-dataset folder to use: the threshold is chosen on it, so pass 'validation' when the folder has one")
     p.add_argument("--name", required=True, help="model name: the folder under --out_root")
     p.add_argument("--out_root", default="public/models", help="where model folders live")
     p.add_argument("--max_length", type=int, default=256, help="longest sequence scored; longer records are cut (with a warning)")
@@ -90,10 +93,10 @@ def load_model(model_dir: Path):
     return model.float().eval(), tokenizer
 
 
-def eval_records(dataset: str, limit: int):
+def eval_records(dataset: str, limit: int, split: str = "test"):
     path = Path(dataset)
     if path.is_dir():
-        path = path / "test.jsonl"
+        path = path / f"{split}.jsonl"
     return read_records(path)[:limit]
 
 
@@ -172,6 +175,16 @@ def metrics(p_correct: list[float], correct: list[bool], threshold: float) -> di
     }
 
 
+def dual_case(scored, fp32, int8) -> dict:
+    """parity.json's single-pass vectors: the packed ids and lengths, and both graphs' rewards."""
+    ids, lengths = dual.pack(scored.ids_correct, scored.ids_wrong)
+
+    def outcome(r):
+        return {"reward_correct": float(r[0]), "reward_wrong": float(r[1]), "p_correct": 1.0 / (1.0 + math.exp(r[1] - r[0]))}
+
+    return {"ids": ids, "lengths": list(lengths), "onnx_fp32": outcome(fp32), "onnx_int8": outcome(int8)}
+
+
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -184,7 +197,7 @@ def export(args) -> Path:
     import onnxruntime as ort
 
     model, tokenizer = load_model(Path(args.model_dir))
-    labelled = eval_records(args.dataset, args.max_eval)
+    labelled = eval_records(args.dataset, args.max_eval, args.split)
     if not labelled:
         raise ExportError(f"{args.dataset}: no evaluation records")
     max_length = min(args.max_length, model.config.max_position_embeddings)
@@ -194,6 +207,9 @@ def export(args) -> Path:
         fp32, int8 = stage / "onnx" / "model.onnx", stage / "onnx" / "model_quantized.onnx"
         export_onnx(model, tokenizer, fp32)
         quantize(fp32, int8)
+        dual_fp32, dual_int8 = stage / "onnx" / "dual.onnx", stage / "onnx" / "dual_quantized.onnx"
+        dual.export_onnx(model, tokenizer, dual_fp32)
+        quantize(dual_fp32, dual_int8)
 
         texts = [r.text for r in labelled] + EDGE_CASES
         prepared = prepare(tokenizer, texts, max_length)  # tokenize and fit once, score three ways
@@ -208,6 +224,17 @@ def export(args) -> Path:
         worst = max(max(abs(a.reward_correct - b.reward_correct), abs(a.reward_wrong - b.reward_wrong)) for a, b in zip(ref, onx))
         if worst > args.atol:
             raise ExportError(f"ONNX fp32 rewards differ from PyTorch by up to {worst:.2e} (> {args.atol:.0e})")
+
+        def dual_with(path):
+            return dual.score(dual.onnx_runner(ort.InferenceSession(str(path))), [s.ids_correct for s in prepared], [s.ids_wrong for s in prepared], tokenizer.pad_token_id)
+
+        # The single-pass graph must give the two-pass rewards: fp32 against PyTorch's
+        # two passes, int8 against the int8 two-pass graph (same weights, same rounding).
+        dual_onx, dual_q = dual_with(dual_fp32), dual_with(dual_int8)
+        worst_dual = max(max(abs(d[0] - a.reward_correct), abs(d[1] - a.reward_wrong)) for d, a in zip(dual_onx, ref))
+        worst_dual_int8 = max(max(abs(d[0] - a.reward_correct), abs(d[1] - a.reward_wrong)) for d, a in zip(dual_q, q))
+        if worst_dual > args.atol or worst_dual_int8 > args.atol:
+            raise ExportError(f"single-pass dual rewards differ from two-pass ones by up to {worst_dual:.2e} (fp32) / {worst_dual_int8:.2e} (int8) (> {args.atol:.0e})")
 
         n = len(labelled)
         correct = [r.correct for r in labelled]
@@ -230,6 +257,7 @@ def export(args) -> Path:
                     "pytorch": {"reward_correct": ref[i].reward_correct, "reward_wrong": ref[i].reward_wrong, "p_correct": ref[i].p_correct},
                     "onnx_fp32": {"reward_correct": onx[i].reward_correct, "reward_wrong": onx[i].reward_wrong, "p_correct": onx[i].p_correct},
                     "onnx_int8": {"reward_correct": q[i].reward_correct, "reward_wrong": q[i].reward_wrong, "p_correct": q[i].p_correct},
+                    "dual": dual_case(ref[i], dual_onx[i], dual_q[i]),
                 }
                 for i in parity_index
             ],
@@ -263,13 +291,18 @@ def export(args) -> Path:
             "max_length": max_length,
             "pad_token_id": tokenizer.pad_token_id,
             "padding_side": "right",
-            "onnx": {"inputs": ["input_ids", "attention_mask"], "output": "logits", "fp32": "onnx/model.onnx", "quantized": "onnx/model_quantized.onnx"},
+            "onnx": {
+                "inputs": ["input_ids", "attention_mask"], "output": "logits", "fp32": "onnx/model.onnx", "quantized": "onnx/model_quantized.onnx",
+                "dual": {"inputs": dual.INPUTS, "output": dual.OUTPUT, "fp32": "onnx/dual.onnx", "quantized": "onnx/dual_quantized.onnx"},
+            },
             "metrics": {
-                "eval_split": str(args.dataset),
+                "eval_split": f"{args.dataset} ({args.split})" if Path(args.dataset).is_dir() else str(args.dataset),
                 "pytorch": metrics([s.p_correct for s in ref[:n]], correct, threshold),
                 "onnx_int8": metrics([s.p_correct for s in q[:n]], correct, threshold),
                 "int8_agreement_with_pytorch": agree,
                 "onnx_fp32_max_abs_diff": worst,
+                "dual_fp32_max_abs_diff": worst_dual,
+                "dual_int8_max_abs_diff_vs_two_pass_int8": worst_dual_int8,
                 "trainer": json.loads(eval_results.read_text()) if eval_results.exists() else None,
             },
             "files": {
