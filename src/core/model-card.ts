@@ -4,6 +4,7 @@
  */
 import type { Manifest, Metrics } from './manifest';
 import type { Precision } from './model-files';
+import type { ScoringMode } from './scorer';
 
 export interface ClassRow {
   errorClass: string;
@@ -15,13 +16,14 @@ export interface ClassRow {
 export interface Sizes {
   /** Every file the manifest lists. */
   total: number;
-  /** The ONNX file the app runs at this precision. */
+  /** The ONNX file the app runs at this precision, in this scoring mode. */
   weights: number;
   weightsFile: string;
 }
 
-export function sizes(manifest: Manifest, precision: Precision): Sizes {
-  const weightsFile = manifest.onnx[precision];
+export function sizes(manifest: Manifest, precision: Precision, mode: ScoringMode = 'two-pass'): Sizes {
+  const graph = mode === 'dual' && manifest.onnx.dual ? manifest.onnx.dual : manifest.onnx;
+  const weightsFile = graph[precision];
   return {
     total: Object.values(manifest.files).reduce((sum, f) => sum + f.bytes, 0),
     weights: manifest.files[weightsFile]?.bytes ?? 0,

@@ -40,7 +40,9 @@ describe('model card', () => {
     await page.locator('#model-card-panel > summary').click();
     const card = page.locator('#model-card');
     expect(await card.locator('.name').textContent()).toBe(defaultName);
-    expect(Number(await card.locator('.size').getAttribute('data-bytes'))).toBe(manifest.files[manifest.onnx.quantized].bytes);
+    // The graph the worker runs: the single-pass dual graph when the model has one.
+    const graph = manifest.onnx.dual ?? manifest.onnx;
+    expect(Number(await card.locator('.size').getAttribute('data-bytes'))).toBe(manifest.files[graph.quantized].bytes);
     expect(await card.locator('.backend').textContent()).toBe('wasm');
     const accuracy = manifest.metrics.test?.model_int8?.accuracy ?? manifest.metrics.onnx_int8.accuracy;
     expect(await card.locator('table.overall tbody tr').first().textContent()).toContain(`${(100 * accuracy).toFixed(1)} %`);

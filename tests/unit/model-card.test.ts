@@ -19,6 +19,11 @@ describe.each(modelDirs())('%s', (dir) => {
     const onDisk = Object.keys(manifest.files).reduce((sum, f) => sum + readFileSync(join(dir, f)).byteLength, 0);
     expect(s.total).toBe(onDisk);
     expect(sizes(manifest, 'fp32').weights).toBeGreaterThan(s.weights);
+    if (manifest.onnx.dual) {
+      const dual = sizes(manifest, 'quantized', 'dual');
+      expect(dual.weightsFile).toBe(manifest.onnx.dual.quantized);
+      expect(dual.weights).toBe(readFileSync(join(dir, manifest.onnx.dual.quantized)).byteLength);
+    }
   });
 
   it('lists the overall evaluation: the test split with the baseline when the card tool ran, else the eval split', () => {
