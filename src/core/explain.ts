@@ -89,9 +89,12 @@ export function splitFields(chars: string[], separators = DEFAULT_SEPARATORS): R
   return out;
 }
 
+// ASCII and full-width forms are different classes: a full-width digit among ASCII ones is an error of its own.
 function charClass(c: string): string {
-  if (/\p{Nd}/u.test(c)) return 'digit';
-  if (/\p{Script=Latin}/u.test(c)) return 'latin';
+  if (/[0-9]/.test(c)) return 'digit';
+  if (/\p{Nd}/u.test(c)) return 'other digit';
+  if (/[A-Za-z]/.test(c)) return 'latin';
+  if (/\p{Script=Latin}/u.test(c)) return 'other latin';
   if (/\p{Script=Han}/u.test(c)) return 'han';
   return /[\p{L}]/u.test(c) ? 'letter' : 'symbol';
 }

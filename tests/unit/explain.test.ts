@@ -30,6 +30,8 @@ describe('splitting a record', () => {
     const chars = codePoints('北京5582市#?路ab');
     const runs = classRuns(chars, [0, chars.length]).map(([a, b]) => chars.slice(a, b).join(''));
     expect(runs).toEqual(['北京', '5582', '市', '#?', '路', 'ab']);
+    const phone = codePoints('138１２345678');
+    expect(classRuns(phone, [0, phone.length]).map(([a, b]) => phone.slice(a, b).join(''))).toEqual(['138', '１２', '345678']);
   });
 });
 
