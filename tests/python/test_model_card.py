@@ -1,0 +1,39 @@
+"""model-card: MODEL_CARD.md and the manifest's test metrics from an evaluation."""
+
+import json
+import shutil
+from pathlib import Path
+
+from twinscore.generate import ERROR_CLASSES
+from twinscore.model_card import main as card_main
+
+TOY = Path(__file__).resolve().parents[2] / "public" / "models" / "twin-tiny-toy"
+
+
+def test_card_lists_every_class_and_marks_where_the_model_trails_the_baseline(tmp_path):
+    model = tmp_path / "model"
+    shutil.copytree(TOY, model)
+    counts = {"n": 10, "accuracy": 0.9, "precision_wrong": 0.8, "recall_wrong": 0.7}
+    per_class = {"correct": {"n": 5, "model": 1.0, "baseline": 0.8}, "junk_symbols": {"n": 5, "model": 0.6, "baseline": 1.0}}
+    evaluation = {
+        "data": "test.jsonl", "model": "twin-tiny-toy", "n": 10, "threshold": 0.5,
+        "model_int8": counts, "model_fp32": counts, "baseline": counts, "int8_fp32_agreement": 1.0,
+        "per_class": per_class, "targets": {"accuracy": False, "every_class_vs_baseline": False, "int8_agreement": True},
+    }
+    (tmp_path / "eval.json").write_text(json.dumps(evaluation), encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "diagnostics.json").write_text(json.dumps({"n": 10, "correct": 5, "wrong": 5, "exact_duplicates": 0, "near_duplicates": 0, "conflicting": 0, "distinct_share": 1.0, "shape_share": 0.5}), encoding="utf-8")
+    files_before = json.loads((model / "manifest.json").read_text(encoding="utf-8"))["files"]
+
+    assert card_main(["--model", str(model), "--eval", str(tmp_path / "eval.json"), "--dataset", str(data), "--notes", "- it is a toy"]) == 0
+
+    text = (model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    for name in ERROR_CLASSES:
+        assert f"`{name}`" in text
+    assert "| `junk_symbols` | 5 | 60.00 % | 100.00 % ⚠ |" in text
+    assert "accuracy ≥ 99 % — **missed**" in text and "- it is a toy" in text
+    manifest = json.loads((model / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["metrics"]["per_class"]["baseline"]["junk_symbols"] == {"n": 5, "accuracy": 1.0}
+    assert manifest["metrics"]["test"]["model_int8"] == counts
+    assert manifest["files"] == files_before  # checksums untouched
