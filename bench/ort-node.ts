@@ -1,0 +1,35 @@
+/**
+ * One bench method on onnxruntime-node, in its own process so its peak RSS is its own:
+ *   tsx bench/ort-node.ts --model DIR --records FILE --threads N --mode dual|two-pass [--batch N]
+ * Prints one JSON line: records/s (text in, P(correct) out: tokenization included) and peak RSS.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { nodeScorer } from '../src/cli/node-scorer';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    records: { type: 'string' },
+    threads: { type: 'string', default: '1' },
+    mode: { type: 'string', default: 'dual' },
+    batch: { type: 'string', default: '64' },
+  },
+});
+const records = (await readFile(values.records!, 'utf8')).split('\n').filter((l) => l !== '');
+const mode = values.mode as 'dual' | 'two-pass';
+const scorer = await nodeScorer(values.model!, 'quantized', { mode, threads: Number(values.threads), batchSize: Number(values.batch) });
+await scorer.score(records.slice(0, 64).map((r) => r + '。')); // warm-up (other texts: the token cache stays cold)
+const started = performance.now();
+const scored = await scorer.score(records);
+const seconds = (performance.now() - started) / 1000;
+console.log(
+  JSON.stringify({
+    records_per_s: records.length / seconds,
+    seconds,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    mode: scorer.mode,
+    batch_size: scorer.batchSize,
+    p_correct_head: scored.slice(0, 5).map((s) => s.pCorrect),
+  }),
+);

@@ -1,0 +1,210 @@
+"""The Python half of `npm run bench`: records, the matmul peak, FLOPs, and the PyTorch methods.
+
+    python bench/torch_bench.py records --n 5000 --out bench/.work/records.txt
+    python bench/torch_bench.py peak --threads 2
+    python bench/torch_bench.py flops --model public/models/<name> --records bench/.work/records.txt
+    python bench/torch_bench.py score --method seed|batched --model ... --records ... --threads 2
+
+Each prints one JSON object on its last line. bench/run.ts runs every method in its own
+process, so each peak RSS is that method's alone.
+
+The PyTorch model is re-created from the exported fp32 ONNX graph (model.onnx) and
+config.json, so the bench runs on exactly the shipped model without the training run's
+checkpoint: named initializers map to their parameters by name, and each MatMul weight
+(renamed by the exporter) by the module scope the exporter records on its node. The
+rebuilt model must reproduce parity.json's PyTorch rewards within 1e-4, or the bench stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "training"))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def make_records(n: int, seed: int) -> list[str]:
+    """The lead's generator when present (realistic records), the toy records otherwise."""
+    try:
+        from twinscore.generate import generate
+
+        return [r.text for r in generate(n, seed=seed)]
+    except ImportError:
+        from twinscore.toy import toy_records
+
+        return [r.text for r in toy_records(n, seed=seed)]
+
+
+def torch_model_from_onnx(model_dir: Path):
+    import numpy as np
+    import onnx
+    import torch
+    from onnx import numpy_helper
+    from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+
+    config = AutoConfig.from_pretrained(model_dir)
+    model = AutoModelForSequenceClassification.from_config(config).float().eval()
+    graph = onnx.load(str(model_dir / "onnx" / "model.onnx")).graph
+    arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    state = {name.removeprefix("inner."): a for name, a in arrays.items() if name.startswith("inner.")}
+    for node in graph.node:
+        if node.op_type == "MatMul" and node.input[1] in arrays:
+            meta = {p.key: p.value for p in node.metadata_props}
+            module = ast.literal_eval(meta["pkg.torch.onnx.name_scopes"])[-2].removeprefix("inner.")
+            state[f"{module}.weight"] = arrays[node.input[1]].T
+    expected = {k for k in model.state_dict() if "rotary_emb" not in k}
+    missing = expected - state.keys()
+    if missing:
+        raise SystemExit(f"{model_dir}/onnx/model.onnx: cannot find weights for {sorted(missing)}")
+    model.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in state.items() if k in expected}, strict=False)
+    model.config.use_cache = False
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    check_parity(model, tokenizer, model_dir)
+    return model, tokenizer
+
+
+def check_parity(model, tokenizer, model_dir: Path) -> None:
+    from twinscore.scoring import prepare, score, torch_runner
+
+    parity = json.loads((model_dir / "parity.json").read_text(encoding="utf-8"))
+    cases = parity["cases"]
+    got = score(torch_runner(model), prepare(tokenizer, [c["record"] for c in cases], parity["max_length"]), parity["pad_token_id"])
+    worst = max(max(abs(g.reward_correct - c["pytorch"]["reward_correct"]), abs(g.reward_wrong - c["pytorch"]["reward_wrong"])) for g, c in zip(got, cases))
+    if worst > 1e-4:
+        raise SystemExit(f"{model_dir}: PyTorch model rebuilt from ONNX differs from parity.json by {worst:.2e}")
+
+
+def score_seed(model, tokenizer, records: list[str], max_length: int) -> list[float]:
+    """The seed's method: one record at a time, one forward pass per label word."""
+    import torch
+
+    from twinscore.prompt import LABEL_CORRECT, LABEL_WRONG, encode, fit_record
+
+    out = []
+    with torch.no_grad():
+        for record in records:
+            fitted, _ = fit_record(tokenizer, record, max_length)
+            rewards = [model(input_ids=torch.tensor([encode(tokenizer, fitted, label)]), use_cache=False).logits[0, 0].item() for label in (LABEL_CORRECT, LABEL_WRONG)]
+            out.append(1 / (1 + pow(2.718281828459045, rewards[1] - rewards[0])))
+    return out
+
+
+def score_batched(model, tokenizer, records: list[str], max_length: int, batch_size: int) -> list[float]:
+    """PyTorch batched, two passes per record in one padded batch (scoring.py, what export uses)."""
+    from twinscore.scoring import prepare, score, torch_runner
+
+    items = score(torch_runner(model), prepare(tokenizer, records, max_length), tokenizer.pad_token_id, batch_size=batch_size)
+    return [s.p_correct for s in items]
+
+
+def matmul_peak(threads: int, size: int = 1024, repeat: int = 20) -> float:
+    """Best fp32 GFLOP/s of a square matmul on this machine with this many threads."""
+    import torch
+
+    torch.set_num_threads(threads)
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    a @ b
+    best = 0.0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        a @ b
+        best = max(best, 2 * size**3 / (time.perf_counter() - start))
+    return best / 1e9
+
+
+def flops(model_dir: Path, records: list[str]) -> dict:
+    """Multiply-add FLOPs per record (2 per MAC), from config.json and the records' token counts.
+
+    Linear layers cost 2 x params per token; attention 2 x 2 x q x k x head_dim x heads
+    per layer (QK^T and AV over the keys each query sees, causal); the score head runs on
+    the pooled token(s) only. Padding is not counted: these are the useful FLOPs.
+    """
+    from transformers import AutoConfig, AutoTokenizer
+
+    from twinscore import dual
+    from twinscore.prompt import LABEL_CORRECT, LABEL_WRONG, encode, fit_record
+
+    c = AutoConfig.from_pretrained(model_dir)
+    tok = AutoTokenizer.from_pretrained(model_dir)
+    h, inter, layers = c.hidden_size, c.intermediate_size, c.num_hidden_layers
+    head_dim = h // c.num_attention_heads
+    kv = c.num_key_value_heads * head_dim
+    per_token = layers * 2 * (h * h + 2 * h * kv + h * h + 3 * h * inter)
+    max_length = json.loads((model_dir / "manifest.json").read_text())["max_length"]
+
+    def attention(keys_seen: int) -> int:  # one query attending over keys_seen keys, all layers
+        return layers * 2 * 2 * keys_seen * head_dim * c.num_attention_heads
+
+    two_pass = single = 0
+    for record in records:
+        fitted, _ = fit_record(tok, record, max_length)
+        ids_c, ids_w = encode(tok, fitted, LABEL_CORRECT), encode(tok, fitted, LABEL_WRONG)
+        for ids in (ids_c, ids_w):
+            two_pass += len(ids) * per_token + sum(attention(i + 1) for i in range(len(ids))) + 2 * h
+        _, (p, a, b) = dual.pack(ids_c, ids_w)
+        single += (p + a + b) * per_token + sum(attention(i + 1) for i in range(p)) + 2 * h
+        single += sum(attention(p + i + 1) for i in range(a)) + sum(attention(p + i + 1) for i in range(b))
+    n = len(records)
+    return {"two_pass": two_pass / n, "single_pass": single / n, "params_per_token": per_token // 2}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("command", choices=["records", "peak", "flops", "score"])
+    ap.add_argument("--n", type=int, default=5000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out")
+    ap.add_argument("--model")
+    ap.add_argument("--records")
+    ap.add_argument("--method", choices=["seed", "batched"])
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch_size", type=int, default=64)
+    args = ap.parse_args()
+
+    if args.command == "records":
+        records = make_records(args.n, args.seed)
+        bad = next((i for i, r in enumerate(records) if "\n" in r or "\r" in r), None)
+        if bad is not None:
+            raise SystemExit(f"generated record {bad + 1} holds a line break; records.txt is one record per line")
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text("\n".join(records) + "\n", encoding="utf-8")
+        print(json.dumps({"n_records": len(records)}))
+        return
+    if args.command == "peak":
+        print(json.dumps({"matmul_gflops": matmul_peak(args.threads), "threads": args.threads}))
+        return
+    records = Path(args.records).read_text(encoding="utf-8").splitlines()
+    model_dir = Path(args.model)
+    if args.command == "flops":
+        print(json.dumps(flops(model_dir, records)))
+        return
+
+    import torch
+
+    torch.set_num_threads(args.threads)
+    torch.set_num_interop_threads(1)
+    model, tokenizer = torch_model_from_onnx(model_dir)
+    max_length = json.loads((model_dir / "manifest.json").read_text())["max_length"]
+    warm = records[:32]
+    (score_seed if args.method == "seed" else lambda *a: score_batched(*a, args.batch_size))(model, tokenizer, warm, max_length)
+    start = time.perf_counter()
+    if args.method == "seed":
+        p = score_seed(model, tokenizer, records, max_length)
+    else:
+        p = score_batched(model, tokenizer, records, max_length, args.batch_size)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"records_per_s": len(records) / seconds, "seconds": seconds, "peak_rss_mb": peak_rss_mb(), "p_correct_head": p[:5]}))
+
+
+if __name__ == "__main__":
+    main()
