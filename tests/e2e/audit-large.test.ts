@@ -12,26 +12,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { launch, serveApp } from './browser';
+import { expect, it } from 'vitest';
+import { useApp } from './browser';
 
 const ROWS = Number(process.env.AUDIT_ROWS ?? 200_000);
 const DISTINCT = 2_000;
 const CITIES = ['北京市朝阳区望京街道', '上海市浦东新区张江路', '广州市天河区体育西路', '深圳市南山区科技园', '杭州市西湖区文三路'];
 
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
-beforeAll(async () => {
-  ({ server, url } = await serveApp());
-  browser = await launch(false);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 it('scores 200,000 rows with the page heap bounded', { timeout: 600_000 }, async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'audit-large-')), 'big.csv');
@@ -42,8 +30,8 @@ it('scores 200,000 rows with the page heap bounded', { timeout: 600_000 }, async
   writeFileSync(path, '\uFEFF' + Papa.unparse({ fields: ['id', '姓名', '地址', '邮编', '电话'], data }, { newline: '\r\n' }) + '\r\n');
   data.length = 0;
 
-  const page = await browser.newPage({ acceptDownloads: true });
-  await page.goto(`${url}?backend=wasm&model=twin-tiny-toy`);
+  const page = await app.browser.newPage({ acceptDownloads: true });
+  await page.goto(`${app.url}?backend=wasm&model=twin-tiny-toy`);
   await page.locator('#backend').waitFor({ timeout: 120_000 });
   const cdp = await page.context().newCDPSession(page);
   const heap = async () => {

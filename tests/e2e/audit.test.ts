@@ -8,10 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import iconv from '@vscode/iconv-lite-umd';
 import Papa from 'papaparse';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { foreign, launch, recordRequests, serveApp } from './browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {foreign, recordRequests, useApp } from './browser';
 import { nodeScorer } from '../../src/cli/node-scorer';
 import { composeRecord } from '../../src/core/record-template';
 
@@ -19,17 +18,7 @@ const MODELS = resolve(import.meta.dirname, '../../public/models');
 const defaultName: string = JSON.parse(readFileSync(join(MODELS, 'index.json'), 'utf8')).default;
 const FAST = 'twin-tiny-toy';
 
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
-beforeAll(async () => {
-  ({ server, url } = await serveApp());
-  browser = await launch(false);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const CITIES = ['北京市朝阳区望京街道', '上海市浦东新区张江路', '广州市天河区体育西路', '深圳市南山区科技园', '杭州市西湖区文三路'];
 /** Rows in the layout of a Chinese Excel export; a few cells that a spreadsheet would run as formulas. */
@@ -47,9 +36,9 @@ const HEADER = ['姓名', '地址', '邮编', '电话', '标签'];
 const csv = (rows: string[][]) => Papa.unparse({ fields: HEADER, data: rows }, { newline: '\r\n' }) + '\r\n';
 
 async function openApp(model = FAST): Promise<{ page: Page; requests: string[] }> {
-  const page = await browser.newPage({ acceptDownloads: true });
+  const page = await app.browser.newPage({ acceptDownloads: true });
   const requests = recordRequests(page);
-  await page.goto(`${url}?backend=wasm&model=${model}`);
+  await page.goto(`${app.url}?backend=wasm&model=${model}`);
   await page.locator('#backend').waitFor({ timeout: 120_000 });
   return { page, requests };
 }
@@ -153,7 +142,7 @@ describe('audit a table', () => {
     await page.locator('#search').fill('广州市');
     await page.locator('#search-go').click();
     await expect.poll(() => page.locator('#search-count').textContent()).toBe(`${rows.filter((r) => r[1].includes('广州市')).length} rows match`);
-    expect(foreign(requests, url)).toEqual([]);
+    expect(foreign(requests, app.url)).toEqual([]);
     await page.close();
   });
 
@@ -197,8 +186,8 @@ describe('audit a table', () => {
   });
 
   it('?model= names the model folder; an unknown one is an error naming it', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${url}?backend=wasm&model=no-such-model`);
+    const page = await app.browser.newPage();
+    await page.goto(`${app.url}?backend=wasm&model=no-such-model`);
     await expect.poll(() => page.locator('.error').first().textContent(), { timeout: 60_000 }).toMatch(/Could not load the model: .*no-such-model/);
     await page.close();
     const { page: ok } = await openApp(defaultName);

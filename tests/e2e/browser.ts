@@ -1,5 +1,6 @@
 /** Serve the built app on 127.0.0.1 and drive Debian's Chromium with playwright-core. */
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { preview, type PreviewServer } from 'vite';
 import { resolve } from 'node:path';
 
@@ -39,4 +40,24 @@ export function recordRequests(page: Page): string[] {
 export function foreign(urls: string[], appUrl: string): string[] {
   const origin = new URL(appUrl).origin;
   return urls.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin);
+}
+
+export interface App {
+  url: string;
+  browser: Browser;
+  server: PreviewServer;
+}
+
+/** Serve the built app and launch Chromium once for a test file; both close after its tests. */
+export function useApp(options: { webgpu?: boolean } = {}): App {
+  const app = {} as App;
+  beforeAll(async () => {
+    ({ server: app.server, url: app.url } = await serveApp());
+    app.browser = await launch(options.webgpu ?? false);
+  });
+  afterAll(async () => {
+    await app.browser?.close();
+    await app.server?.close();
+  });
+  return app;
 }

@@ -11,9 +11,8 @@ import { join, relative, resolve } from 'node:path';
 import { readdirSync, statSync } from 'node:fs';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { launch, serveApp } from './browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { useApp } from './browser';
 import { readParity } from '../unit/models';
 
 const MODELS = resolve(import.meta.dirname, '../../public/models');
@@ -25,23 +24,14 @@ const ONNX: string = manifest.onnx.dual?.quantized ?? manifest.onnx.quantized;
 const parity = readParity(defaultDir);
 const cases = parity.cases.filter((c) => !/[\r\n]/.test(c.record)).slice(0, 5);
 
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
+const app = useApp();
 const tmp: string[] = [];
-
-beforeAll(async () => {
-  ({ server, url } = await serveApp());
-  browser = await launch(false);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+afterAll(() => {
   for (const dir of tmp) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A context of its own (fresh IndexedDB); the service worker is off so every fetch is seen. */
-const freshContext = () => browser.newContext({ serviceWorkers: 'block' });
+const freshContext = () => app.browser.newContext({ serviceWorkers: 'block' });
 
 function modelRequests(context: BrowserContext): string[] {
   const seen: string[] = [];
@@ -53,7 +43,7 @@ function modelRequests(context: BrowserContext): string[] {
 }
 
 async function open(page: Page): Promise<void> {
-  await page.goto(`${url}?backend=wasm`);
+  await page.goto(`${app.url}?backend=wasm`);
   await page.locator('#backend').waitFor({ timeout: 120_000 });
 }
 
@@ -155,7 +145,7 @@ describe('model cache', () => {
     const context = await freshContext();
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(url).origin, quotaSize: 50_000 });
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(app.url).origin, quotaSize: 50_000 });
     await open(page);
     await expect
       .poll(() => page.locator('#cache-warning').textContent())

@@ -5,10 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { launch, serveApp } from './browser';
+import { expect, it } from 'vitest';
+import { useApp } from './browser';
 import { readParity } from '../unit/models';
 
 const MODELS = resolve(import.meta.dirname, '../../public/models');
@@ -17,23 +15,12 @@ const cases = readParity(join(MODELS, defaultName))
   .cases.filter((c) => !/[\r\n]/.test(c.record))
   .slice(0, 5);
 
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  ({ server, url } = await serveApp());
-  browser = await launch(false);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 it('works offline after the first visit: reload with the network off and the server gone, then score', async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${url}?backend=wasm`);
+  await page.goto(`${app.url}?backend=wasm`);
   await page.locator('#backend').waitFor({ timeout: 120_000 });
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   // Installed = everything precached (app, WASM, default model).
@@ -41,7 +28,7 @@ it('works offline after the first visit: reload with the network off and the ser
     .poll(() => page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state), { timeout: 120_000 })
     .toBe('activated');
 
-  await server.close();
+  await app.server.close();
   await context.setOffline(true);
   expect(await page.evaluate(() => fetch(location.href, { cache: 'no-store' }).then(() => 'online', () => 'offline'))).toBe('offline');
 
