@@ -13,10 +13,9 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { foreign, launch, recordRequests, serveApp } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { foreign, recordRequests, useApp } from './browser';
 import { defaultModelDir, nodeScorer } from '../../src/cli/node-scorer';
 import { explain, optionsFor, type Explanation } from '../../src/core/explain';
 import type { ScoredRecord, Scorer } from '../../src/core/scorer';
@@ -35,9 +34,7 @@ interface DemoRow {
 let rows: DemoRow[];
 let scorer: Scorer;
 let expected: ScoredRecord[];
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
+const app = useApp();
 let page: Page;
 let requests: string[];
 
@@ -71,16 +68,10 @@ beforeAll(async () => {
   rows = Papa.parse<DemoRow>(readFileSync(DEMO, 'utf8'), { header: true, skipEmptyLines: true }).data;
   scorer = await nodeScorer(await defaultModelDir());
   expected = await scorer.score(rows.map((r) => r.record));
-  ({ server, url } = await serveApp());
-  browser = await launch(false);
-  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page = await app.browser.newPage({ viewport: { width: 1100, height: 900 } });
   requests = recordRequests(page);
-  await page.goto(`${url}?backend=wasm`);
+  await page.goto(`${app.url}?backend=wasm`);
   await page.locator('#backend').waitFor({ timeout: 120_000 });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 describe('the demo', () => {
@@ -175,6 +166,6 @@ describe('screens for the docs', () => {
   });
 
   it('asked nothing of another origin', () => {
-    expect(foreign(requests, url)).toEqual([]);
+    expect(foreign(requests, app.url)).toEqual([]);
   });
 });

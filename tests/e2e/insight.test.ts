@@ -5,10 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { foreign, launch, recordRequests, serveApp } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { foreign, recordRequests, useApp } from './browser';
 import { readParity } from '../unit/models';
 
 const MODELS = resolve(import.meta.dirname, '../../public/models');
@@ -16,23 +15,15 @@ const defaultName: string = JSON.parse(readFileSync(join(MODELS, 'index.json'), 
 const manifest = JSON.parse(readFileSync(join(MODELS, defaultName, 'manifest.json'), 'utf8'));
 const parity = readParity(join(MODELS, defaultName));
 
-let server: PreviewServer;
-let url: string;
-let browser: Browser;
+const app = useApp();
 let page: Page;
 let requests: string[];
 
 beforeAll(async () => {
-  ({ server, url } = await serveApp());
-  browser = await launch(false);
-  page = await browser.newPage();
+  page = await app.browser.newPage();
   requests = recordRequests(page);
-  await page.goto(`${url}?backend=wasm`);
+  await page.goto(`${app.url}?backend=wasm`);
   await page.locator('#backend').waitFor({ timeout: 120_000 });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 describe('model card', () => {
@@ -85,5 +76,5 @@ describe('how it works', () => {
 });
 
 it('asked nothing of another origin', () => {
-  expect(foreign(requests, url)).toEqual([]);
+  expect(foreign(requests, app.url)).toEqual([]);
 });
