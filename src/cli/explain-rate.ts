@@ -65,7 +65,12 @@ export function readRecords(path: string): GeneratedRecord[] {
 export const overlaps = (span: Pick<Span, 'start' | 'end'>, [start, end]: [number, number]) =>
   span.start < end && start < span.end;
 
-export async function explanationRates(scorer: Scorer, records: GeneratedRecord[]): Promise<ClassRate[]> {
+/**
+ * flaggedBelow: count a record as flagged only when P(correct) is below this (default: the
+ * model's threshold). A lower bound keeps the records the model confidently calls wrong,
+ * where it has found the error, apart from the ones it flags by a near-threshold guess.
+ */
+export async function explanationRates(scorer: Scorer, records: GeneratedRecord[], flaggedBelow = scorer.manifest.threshold): Promise<ClassRate[]> {
   const byClass = new Map<string, ClassRate>();
   const options = optionsFor(scorer.manifest);
   for (const r of records) {
@@ -74,7 +79,7 @@ export async function explanationRates(scorer: Scorer, records: GeneratedRecord[
     byClass.set(r.error_class, row);
     row.records++;
     const e = await explain(scorer, r.text, options);
-    if (e.pCorrect >= scorer.manifest.threshold) continue;
+    if (e.pCorrect >= Math.min(flaggedBelow, scorer.manifest.threshold)) continue;
     row.flagged++;
     if (e.top && overlaps(e.top, r.error_span)) row.overlapping++;
   }
