@@ -132,10 +132,13 @@ describe('the demo', () => {
   it('shows the explanation under a flagged record in review', async () => {
     await page.locator('#start-review').click();
     await page.locator('#review select').selectOption('score'); // lowest P(correct) first: a flagged record
-    const record = (await page.locator('#review-record').textContent()) ?? '';
-    const e = await explain(scorer, record, optionsFor(scorer.manifest));
     const why = page.locator('#review .why-flagged');
     await why.locator('.explanation[data-state="done"]').waitFor({ timeout: 60_000 });
+    // The new order lands a moment after the select: read the record once the explanation is of it.
+    const shown = () => page.locator('#review-record').textContent();
+    await expect.poll(async () => (await why.locator('.explanation .record').textContent()) === (await shown())).toBe(true);
+    const record = (await shown()) ?? '';
+    const e = await explain(scorer, record, optionsFor(scorer.manifest));
     await expectHighlight(why, record, e);
     await shoot('review', page.locator('#review'));
   });
