@@ -43,6 +43,17 @@ async function open(page: Page): Promise<void> {
   await page.locator('#backend').waitFor({ timeout: 120_000 });
 }
 
+/** A fresh page that has scored the records and opened review. */
+async function scoreAndReview(): Promise<Page> {
+  const page = await context.newPage();
+  await open(page);
+  await page.locator('#records').fill(records.join('\n'));
+  await page.locator('#score').click();
+  await page.locator('#results tbody tr').nth(records.length - 1).waitFor({ timeout: 120_000 });
+  await page.locator('#start-review').click();
+  return page;
+}
+
 /** Python's own bytes for these decisions: what dataset.py's write_pairs would write. */
 function pythonJsonl(decisions: [string, boolean][]): Buffer {
   const script = [
@@ -62,12 +73,7 @@ describe('review', () => {
 
   it('ten records reviewed by keyboard are all there after a reload', async () => {
     expect(records.length).toBeGreaterThanOrEqual(11);
-    const page = await context.newPage();
-    await open(page);
-    await page.locator('#records').fill(records.join('\n'));
-    await page.locator('#score').click();
-    await page.locator('#results tbody tr').nth(records.length - 1).waitFor({ timeout: 120_000 });
-    await page.locator('#start-review').click();
+    const page = await scoreAndReview();
     const shown = () => page.locator('#review-record').textContent() as Promise<string>;
     const progress = (n: number) => expect.poll(() => page.locator('#review-progress').textContent()).toBe(`${n} reviewed / ${records.length - n} to review`);
 
@@ -125,12 +131,7 @@ describe('review', () => {
     mkdirSync(EXPORTED, { recursive: true });
     writeFileSync(join(EXPORTED, 'corrections.jsonl'), exported);
 
-    const page = await context.newPage();
-    await open(page);
-    await page.locator('#records').fill(records.join('\n'));
-    await page.locator('#score').click();
-    await page.locator('#results tbody tr').nth(records.length - 1).waitFor({ timeout: 120_000 });
-    await page.locator('#start-review').click();
+    const page = await scoreAndReview();
     // Ordered by score now; the saved decisions are recognised on the rescored rows.
     await page.locator('#review select').selectOption('score');
     await expect.poll(() => page.locator('#review-progress').textContent()).toBe(`10 reviewed / ${records.length - 10} to review`);
