@@ -11,6 +11,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { baseline } from './baseline';
+import { readJsonl } from './jsonl';
 import { defaultModelDir, nodeScorer } from './node-scorer';
 
 export interface LabelledRow {
@@ -52,25 +53,17 @@ export function counts(truthCorrect: boolean[], saidCorrect: boolean[]): Counts 
   return { n, accuracy: n ? ok / n : 0, precision_wrong: tp + fp ? tp / (tp + fp) : null, recall_wrong: tp + fn ? tp / (tp + fn) : null };
 }
 
-export async function readLabelled(path: string): Promise<LabelledRow[]> {
-  const text = await readFile(path, 'utf8');
-  return text.split('\n').flatMap((line, i) => {
-    if (!line.trim()) return [];
-    let row: LabelledRow;
-    try {
-      row = JSON.parse(line);
-    } catch (e) {
-      throw new Error(`${path} line ${i + 1}: invalid JSON (${(e as Error).message})`);
-    }
+export function readLabelled(path: string): LabelledRow[] {
+  return readJsonl(path, (row, where) => {
     if (typeof row.text !== 'string' || (row.label !== 'correct' && row.label !== 'wrong')) {
-      throw new Error(`${path} line ${i + 1}: needs "text" and "label" (correct or wrong)`);
+      throw new Error(`${where}: needs "text" and "label" (correct or wrong)`);
     }
-    return [row];
+    return row as unknown as LabelledRow;
   });
 }
 
 export async function evaluate(data: string, modelDir: string, limit = Infinity): Promise<Evaluation> {
-  const rows = (await readLabelled(data)).slice(0, limit);
+  const rows = readLabelled(data).slice(0, limit);
   const texts = rows.map((r) => r.text);
   const truth = rows.map((r) => r.label === 'correct');
   const int8 = await (await nodeScorer(modelDir, 'quantized')).score(texts);

@@ -9,12 +9,13 @@
  * Without --records it runs the generator (wrong records only) with a seed of its own.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { explain, optionsFor, type Span } from '../core/explain';
 import type { Scorer } from '../core/scorer';
+import { readJsonl } from './jsonl';
 import { defaultModelDir, nodeScorer } from './node-scorer';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -52,14 +53,10 @@ export function generateWrongRecords(n: number, seed: number): GeneratedRecord[]
 }
 
 export function readRecords(path: string): GeneratedRecord[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line, i) => {
-      const row = JSON.parse(line);
-      if (typeof row.text !== 'string') throw new Error(`${path}:${i + 1}: no "text" field`);
-      return { text: row.text, error_class: row.error_class ?? null, error_span: row.error_span ?? null };
-    });
+  return readJsonl(path, (row, where) => {
+    if (typeof row.text !== 'string') throw new Error(`${where}: no "text" field`);
+    return { text: row.text, error_class: (row.error_class as string) ?? null, error_span: (row.error_span as [number, number]) ?? null };
+  });
 }
 
 export const overlaps = (span: Pick<Span, 'start' | 'end'>, [start, end]: [number, number]) =>

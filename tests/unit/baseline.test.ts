@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { baseline } from '../../src/cli/baseline';
-import { counts } from '../../src/cli/evaluate';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { counts, readLabelled } from '../../src/cli/evaluate';
 
 describe('rule baseline', () => {
   it('passes the seed record and other well-formed records', () => {
@@ -32,5 +35,19 @@ describe('evaluation counts', () => {
     // truth: C C W W ; said: C W W C
     const c = counts([true, true, false, false], [true, false, false, true]);
     expect(c).toEqual({ n: 4, accuracy: 0.5, precision_wrong: 0.5, recall_wrong: 0.5 });
+  });
+});
+
+describe('evaluation input', () => {
+  const file = (text: string) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'eval-')), 'records.jsonl');
+    writeFileSync(path, text);
+    return path;
+  };
+  it('names the line of invalid JSON and of a row without a label', () => {
+    const bad = file('{"text":"北京市海淀区学院路29号","label":"correct"}\n\n{oops\n');
+    expect(() => readLabelled(bad)).toThrow(`${bad} line 3: invalid JSON`);
+    const unlabelled = file('{"text":"北京市海淀区学院路29号"}\n');
+    expect(() => readLabelled(unlabelled)).toThrow(`${unlabelled} line 1: needs "text" and "label"`);
   });
 });
