@@ -46,9 +46,12 @@ export async function readErrorClasses(results: ScoredResults): Promise<(string 
 /** Counts under the current threshold; reads results.version, so a $derived re-runs when the slider moves. */
 export function summarize(results: ScoredResults, classes: (string | null)[] | null): LabelledSummary {
   void results.version;
+  // Read once: each read of a tracked getter inside a $derived adds a Svelte effect that
+  // lives as long as the component (createSubscriber), so a read per row leaked one per row.
+  const scored = results.size;
   const byClass = new Map<string, ClassSummary>();
-  const s: LabelledSummary = { scored: results.size, labelled: 0, agreeing: 0, classes: [], correctRecords: 0, falseAlarms: 0 };
-  for (let i = 0; i < results.size; i++) {
+  const s: LabelledSummary = { scored, labelled: 0, agreeing: 0, classes: [], correctRecords: 0, falseAlarms: 0 };
+  for (let i = 0; i < scored; i++) {
     const verdict = results.verdict(i);
     const label = results.label(i);
     if (label) {
