@@ -14,7 +14,7 @@ import type { BenchOptions } from './page';
 const CONFIG = resolve(import.meta.dirname, 'vite.config.ts');
 
 /** RSS in MB of every descendant process of this one (Chromium's browser, GPU, renderer, utility processes). */
-function descendantsRssMb(): number {
+export function descendantsRssMb(): number {
   const parent = new Map<number, number>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;

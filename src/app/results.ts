@@ -28,7 +28,9 @@
  *                           scores(), hasLabels, truncatedCount) inside a Svelte effect,
  *                           template or $derived subscribes to changes. The per-row
  *                           getters do not subscribe (they run in loops over a million
- *                           rows): read version next to them.
+ *                           rows): read version next to them. Read a subscribing
+ *                           getter once, not in a loop condition: each read inside a
+ *                           $derived adds an effect that lives as long as the component.
  *   subscribe(fn)           the same signal for code outside Svelte; returns unsubscribe
  */
 import { createSubscriber } from 'svelte/reactivity';
