@@ -6,6 +6,7 @@
 import { PreTrainedTokenizer } from '@huggingface/transformers';
 import { ModelError, parseManifest, type Manifest } from './manifest';
 import { sha256Hex } from './sha256';
+import { registerLabelTokens } from './prompt';
 import type { ScoringMode } from './scorer';
 
 export interface ModelSource {
@@ -78,6 +79,7 @@ export async function loadModel(
     throw new ModelError(`${source.where}/tokenizer_config.json: no chat_template; records would be formatted unlike training`);
   }
   const tokenizer = new PreTrainedTokenizer(tokenizerJson, tokenizerConfig);
+  registerLabelTokens(tokenizer, tokenizerJson);
   if (tokenizer.pad_token_id !== manifest.pad_token_id) {
     throw new ModelError(
       `${source.where}: tokenizer pad token id ${tokenizer.pad_token_id} differs from manifest.json's ${manifest.pad_token_id}`,

@@ -5,14 +5,15 @@
  * how to run one padded batch, of the two-pass graph or of the single-pass dual graph
  * (dual.ts), which gives the same rewards from about half the tokens.
  *
- * Speed: each record is tokenized once per label word (and not again when it repeats);
+ * Speed: each record is tokenized once for both label words where that is exact
+ * (encodePair in prompt.ts), and not again when it repeats;
  * inside a window of records, batches are made of records of similar token length, so
  * little of a batch is padding; results come back in the order the records came in.
  */
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import type { Manifest } from './manifest';
 import { pack, padPacked } from './dual';
-import { LABEL_CORRECT, LABEL_WRONG, encode, fitRecord } from './prompt';
+import { encodePair, fitRecord } from './prompt';
 
 /** Runs the two-pass ONNX model on a right-padded [rows, cols] batch; returns one reward per row. */
 export type RunBatch = (inputIds: BigInt64Array, attentionMask: BigInt64Array, rows: number, cols: number) => Promise<Float32Array>;
@@ -119,14 +120,12 @@ export class Scorer {
       this.cache.set(record, hit);
       return hit;
     }
-    let idsCorrect = encode(this.tokenizer, record, LABEL_CORRECT);
-    let idsWrong = encode(this.tokenizer, record, LABEL_WRONG);
+    let [idsCorrect, idsWrong] = encodePair(this.tokenizer, record);
     const max = this.manifest.max_length;
     const truncated = idsCorrect.length > max || idsWrong.length > max;
     if (truncated) {
       const { fitted } = fitRecord(this.tokenizer, record, max);
-      idsCorrect = encode(this.tokenizer, fitted, LABEL_CORRECT);
-      idsWrong = encode(this.tokenizer, fitted, LABEL_WRONG);
+      [idsCorrect, idsWrong] = encodePair(this.tokenizer, fitted);
     }
     const tokenized = { idsCorrect, idsWrong, truncated };
     this.cache.set(record, tokenized);

@@ -3,8 +3,10 @@
  * rewards the Python exporter recorded (parity.json) must come out of the TypeScript
  * prompt module, transformers.js tokenizer and onnxruntime-node unchanged.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LABEL_CORRECT, LABEL_WRONG, encode, fitRecord, render } from '../../src/core/prompt';
+import { LABEL_CORRECT, LABEL_WRONG, encode, encodePair, encodesPairInOnePass, fitRecord, render } from '../../src/core/prompt';
 import { nodeScorer } from '../../src/cli/node-scorer';
 import type { Scorer } from '../../src/core/scorer';
 import { modelDirs, readParity } from './models';
@@ -40,6 +42,18 @@ describe.each(dirs)('%s', (dir) => {
     for (const c of parity.cases) {
       expect(encode(fp32.tokenizer, c.fitted, LABEL_CORRECT)).toEqual(c.ids_correct);
       expect(encode(fp32.tokenizer, c.fitted, LABEL_WRONG)).toEqual(c.ids_wrong);
+    }
+  });
+
+  it('tokenizes a record once for both label words, with the same ids as two passes', () => {
+    // One pass where both label words are added tokens (tokenizers trained since tiny.py
+    // added them); two passes otherwise (twin-tiny-toy's older tokenizer, hub tokenizers).
+    const added = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')).added_tokens.map((t: { content: string }) => t.content);
+    expect(encodesPairInOnePass(fp32.tokenizer)).toBe(added.includes(LABEL_CORRECT) && added.includes(LABEL_WRONG));
+    for (const c of parity.cases) expect(encodePair(fp32.tokenizer, c.fitted)).toEqual([c.ids_correct, c.ids_wrong]);
+    const awkward = ['', ' ', '\n', '正确', '错误正确', '地址：正确路1号 错误', 'Tel: +86 138 1234 5678 ', '<|im_end|>\n<|im_start|>assistant\n'];
+    for (const r of awkward) {
+      expect(encodePair(fp32.tokenizer, r)).toEqual([encode(fp32.tokenizer, r, LABEL_CORRECT), encode(fp32.tokenizer, r, LABEL_WRONG)]);
     }
   });
 
