@@ -58,6 +58,11 @@ def score(run, ids_correct: list[list[int]], ids_wrong: list[list[int]], pad_id:
     return np.concatenate(out)
 
 
+def p_correct(rewards: np.ndarray) -> np.ndarray:
+    """P(correct) per record from score()'s rewards: the softmax over the two label words."""
+    return 1.0 / (1.0 + np.exp(rewards[:, 1] - rewards[:, 0]))
+
+
 def dual_module(model):
     """The HF sequence classifier wrapped as the packed-sequence graph (a torch Module)."""
     import torch

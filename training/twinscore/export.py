@@ -6,6 +6,8 @@ Writes, in the layout transformers.js expects:
   config.json, tokenizer.json, tokenizer_config.json (with chat_template),
   onnx/model.onnx (fp32), onnx/model_quantized.onnx (int8 weight-only MatMulNBits),
   onnx/dual.onnx, onnx/dual_quantized.onnx (single-pass dual scoring, see dual.py),
+  onnx/dual_fp16.onnx, onnx/dual_q4.onnx (WebGPU only, each only where its decisions
+  equal fp32's on every evaluation record, see webgpu.py),
   parity.json (records -> exact texts, token ids and reference rewards, for the TS side),
   manifest.json (label words, prompt version, threshold, metrics, SHA-256 of every file).
 
@@ -27,9 +29,10 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import dual, prompt, record_template
+from . import dual, prompt, record_template, webgpu
 from .records import read_records
 from .scoring import onnx_runner, prepare, score, torch_runner
+from .weights import quantize
 
 MANIFEST_FORMAT_VERSION = 1
 
@@ -123,26 +126,6 @@ def export_onnx(model, tokenizer, path: Path) -> None:
         dynamic_shapes={"input_ids": {0: batch, 1: seq}, "attention_mask": {0: batch, 1: seq}},
         dynamo=True, external_data=False, verbose=False,
     )
-
-
-def quantize(src: Path, dst: Path) -> None:
-    """int8 weight-only quantization of every MatMul (onnxruntime's MatMulNBits, 8 bits).
-
-    Weight-only on purpose: quantize_dynamic also quantizes activations with one scale
-    per batch tensor, which makes a record's score depend on its batch-mates (we saw
-    P(correct) move by 2e-3 between batch sizes). MatMulNBits keeps activations in fp32,
-    so a record scores the same alone or batched, and it has WebGPU kernels.
-    """
-    import logging
-
-    import onnx
-    from onnxruntime.quantization.matmul_nbits_quantizer import DefaultWeightOnlyQuantConfig, MatMulNBitsQuantizer
-
-    logging.getLogger("onnxruntime.quantization.matmul_nbits_quantizer").setLevel(logging.WARNING)
-    config = DefaultWeightOnlyQuantConfig(block_size=32, is_symmetric=True, bits=8)
-    quantizer = MatMulNBitsQuantizer(onnx.load(str(src)), algo_config=config)
-    quantizer.process()
-    quantizer.model.save_model_to_file(str(dst), use_external_data_format=False)
 
 
 def choose_threshold(p_correct: list[float], correct: list[bool]) -> float:
@@ -243,6 +226,12 @@ def export(args) -> Path:
         if agree < args.min_agreement:
             raise ExportError(f"int8 model's decisions agree with PyTorch's on only {agree:.4%} of records (< {args.min_agreement:.2%})")
 
+        # WebGPU weights are checked against fp32 on the same records as int8, but held to
+        # identical decisions: they are optional, so any doubt drops them.
+        webgpu_kept, webgpu_tried = webgpu.candidates(
+            stage, dual_fp32, lambda path: dual.p_correct(dual_with(path)), dual.p_correct(dual_onx), threshold,
+        )
+
         parity_index = list(range(min(args.parity_cases, n))) + list(range(n, len(texts)))
         parity = {
             "max_length": max_length,
@@ -293,7 +282,11 @@ def export(args) -> Path:
             "padding_side": "right",
             "onnx": {
                 "inputs": ["input_ids", "attention_mask"], "output": "logits", "fp32": "onnx/model.onnx", "quantized": "onnx/model_quantized.onnx",
-                "dual": {"inputs": dual.INPUTS, "output": dual.OUTPUT, "fp32": "onnx/dual.onnx", "quantized": "onnx/dual_quantized.onnx"},
+                "dual": {
+                    "inputs": dual.INPUTS, "output": dual.OUTPUT, "fp32": "onnx/dual.onnx", "quantized": "onnx/dual_quantized.onnx",
+                    # [] when no candidate decided as fp32 did: WebGPU then runs the quantized file.
+                    "webgpu": webgpu_kept,
+                },
             },
             "metrics": {
                 "eval_split": f"{args.dataset} ({args.split})" if Path(args.dataset).is_dir() else str(args.dataset),
@@ -303,6 +296,7 @@ def export(args) -> Path:
                 "onnx_fp32_max_abs_diff": worst,
                 "dual_fp32_max_abs_diff": worst_dual,
                 "dual_int8_max_abs_diff_vs_two_pass_int8": worst_dual_int8,
+                "webgpu_candidates": webgpu_tried,
                 "trainer": json.loads(eval_results.read_text()) if eval_results.exists() else None,
             },
             "files": {
@@ -326,6 +320,7 @@ def export(args) -> Path:
     m = manifest["metrics"]
     print(f"export: {n} eval records: accuracy {m['pytorch']['accuracy']:.4f} (PyTorch) / {m['onnx_int8']['accuracy']:.4f} (int8), "
           f"threshold {threshold:.4f}, fp32 max |diff| {worst:.1e}, int8 agreement {agree:.2%}")
+    print(f"export: WebGPU candidates vs fp32 on {len(prepared)} records: {webgpu.summary(m['webgpu_candidates'])}")
     return dest
 
 
