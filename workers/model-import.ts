@@ -76,7 +76,8 @@ export async function importModel(label: string, dropped: DroppedFile[], reserve
   const read = new Set<string>();
   const source = memorySource(label, files, read);
   const { manifest }: LoadedModel = await loadModel(source);
-  const keep = [...read];
+  // On WebGPU the worker may read a WebGPU-only file instead (chooseWeights), so keep those too.
+  const keep = [...read, ...(manifest.onnx.dual?.webgpu ?? []).map((g) => g.file)];
   // loadModel checked what scoring reads; an exported folder holds the rest too.
   for (const path of Object.keys(manifest.files)) await readVerified(source, manifest, path);
   if (reserved.includes(manifest.name)) {

@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/webgpu';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import { loadModel, type LoadProgress, type ModelSource, type Precision } from '../src/core/model-files';
+import { chooseWeights, loadModel, type LoadProgress, type ModelSource, type Precision, type Weights } from '../src/core/model-files';
 import { Scorer, type ScoredRecord, type ScoringMode } from '../src/core/scorer';
 import { ortRunner } from '../src/core/ort-runner';
 import type { Manifest } from '../src/core/manifest';
@@ -45,6 +45,8 @@ export interface ModelInfo {
   /** Why WebGPU is not in use, when it is not. */
   fallbackReason?: string;
   precision: Precision;
+  /** The file the session runs and its weights' precision (WebGPU may run its own fp16 or q4 file). */
+  weights: Weights;
   manifest: Manifest;
   mode: ScoringMode;
   /** WASM threads ORT runs with (1 without cross-origin isolation). */
@@ -81,10 +83,13 @@ function fetchSource(base: string): ModelSource {
   };
 }
 
-async function webgpuUnavailable(): Promise<string | undefined> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (!gpu) return 'this browser has no WebGPU';
-  return (await gpu.requestAdapter().catch(() => null)) ? undefined : 'no WebGPU adapter';
+/** The WebGPU adapter's features (which weights it can run), or why there is no adapter. */
+async function webgpuAdapter(): Promise<{ features: ReadonlySet<string> } | { unavailable: string }> {
+  type Adapter = { features: ReadonlySet<string> };
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu;
+  if (!gpu) return { unavailable: 'this browser has no WebGPU' };
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  return adapter ? { features: adapter.features } : { unavailable: 'no WebGPU adapter' };
 }
 
 let scorer: Scorer | null = null;
@@ -95,10 +100,11 @@ const api = {
     const precision = options.precision ?? 'quantized';
     const cache: CacheReport = { hits: [], stored: [], refetched: [] };
     const source = options.stored ? importedSource(options.stored) : cachingSource(fetchSource(options.modelUrl ?? ''), cache);
-    const model = await loadModel(source, precision, onProgress, options.mode);
-    let backend: Backend = options.backend === 'wasm' ? 'wasm' : 'webgpu';
-    let fallbackReason = options.backend === 'wasm' ? 'WASM chosen' : await webgpuUnavailable();
-    if (fallbackReason) backend = 'wasm';
+    // The adapter first: its features decide which weights to download.
+    const adapter = options.backend === 'wasm' ? { unavailable: 'WASM chosen' } : await webgpuAdapter();
+    let fallbackReason = 'unavailable' in adapter ? adapter.unavailable : undefined;
+    let backend: Backend = fallbackReason ? 'wasm' : 'webgpu';
+    let model = await loadModel(source, precision, onProgress, options.mode, 'features' in adapter ? adapter.features : undefined);
     if (options.threads && self.crossOriginIsolated) ort.env.wasm.numThreads = options.threads;
     let session: ort.InferenceSession;
     try {
@@ -107,12 +113,17 @@ const api = {
       if (backend === 'wasm') throw e;
       fallbackReason = `WebGPU failed: ${(e as Error).message}`;
       backend = 'wasm';
+      // WASM gets the weights exported for every backend, not WebGPU-only ones.
+      if (chooseWeights(model.manifest, model.mode, precision).file !== model.weights.file) {
+        model = await loadModel(source, precision, onProgress, options.mode);
+      }
       session = await ort.InferenceSession.create(model.onnx, { executionProviders: ['wasm'] });
     }
     const batchSize = options.batchSize ?? BATCH_SIZE[backend];
     scorer = new Scorer(model.tokenizer, model.manifest, ortRunner(ort.Tensor, session, model.manifest, model.mode), { batchSize });
     const run = { mode: model.mode, threads: ort.env.wasm.numThreads ?? 1, batchSize };
-    return { name: model.manifest.name, backend, fallbackReason, precision, manifest: model.manifest, ...run, cache: options.stored ? undefined : cache };
+    const info = { name: model.manifest.name, backend, fallbackReason, precision, weights: model.weights, manifest: model.manifest };
+    return { ...info, ...run, cache: options.stored ? undefined : cache };
   },
 
   async score(records: string[]): Promise<ScoredRecord[]> {

@@ -43,7 +43,8 @@ class ModelLibrary {
     this.error = null;
     try {
       const backend: LoadOptions['backend'] = scoring.model?.backend ?? 'auto';
-      const options = name === null ? { modelUrl: new URL(`models/${this.defaultName}/`, document.baseURI).href, backend } : { stored: name, backend };
+      const precision = scoring.model?.precision;
+      const options = name === null ? { modelUrl: new URL(`models/${this.defaultName}/`, document.baseURI).href, backend, precision } : { stored: name, backend, precision };
       scoring.model = await scoring.bridge.load(new AbortController().signal, options, (p) => (scoring.loadProgress = p));
     } catch (e) {
       this.error = `Could not load the model: ${(e as Error).message}`;

@@ -1,5 +1,5 @@
 /** App state for scoring pasted records: one runes-based store the components render. */
-import type { LoadProgress } from '../core/model-files';
+import type { LoadProgress, Precision } from '../core/model-files';
 import type { ScoredRecord } from '../core/scorer';
 import type { Backend, ModelInfo } from '../../workers/scorer.worker';
 import { AbortError, ScorerBridge } from './scorer-bridge';
@@ -27,7 +27,7 @@ class ScoringState {
   readonly bridge = new ScorerBridge();
   private controller: AbortController | null = null;
 
-  async loadDefault(backend: Backend | 'auto' = 'auto', model?: string | null) {
+  async loadDefault(backend: Backend | 'auto' = 'auto', model?: string | null, precision: Precision = 'quantized') {
     try {
       const index = await fetch(new URL('models/index.json', document.baseURI)).then((r) => {
         if (!r.ok) throw new Error(`models/index.json: HTTP ${r.status}`);
@@ -35,7 +35,7 @@ class ScoringState {
       });
       if (model && !/^[\w.-]+$/.test(model)) throw new Error(`?model=${model} is not a model folder name`);
       const modelUrl = new URL(`models/${model || index.default}/`, document.baseURI).href;
-      this.model = await this.bridge.load(new AbortController().signal, { modelUrl, backend }, (p) => (this.loadProgress = p));
+      this.model = await this.bridge.load(new AbortController().signal, { modelUrl, backend, precision }, (p) => (this.loadProgress = p));
     } catch (e) {
       this.error = `Could not load the model: ${(e as Error).message}`;
     }

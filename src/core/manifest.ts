@@ -7,6 +7,15 @@ export interface ModelFile {
   bytes: number;
 }
 
+/** Precisions only the WebGPU backend is given (fp16 needs the adapter feature 'shader-f16'). */
+export const WEBGPU_PRECISIONS = ['fp16', 'q4'] as const;
+export type WebGpuPrecision = (typeof WEBGPU_PRECISIONS)[number];
+
+export interface WebGpuGraph {
+  file: string;
+  precision: WebGpuPrecision;
+}
+
 export interface Metrics {
   n: number;
   accuracy: number;
@@ -32,7 +41,18 @@ export interface Manifest {
     fp32: string;
     quantized: string;
     /** The single-pass dual scoring graph (src/core/dual.ts); absent in older manifests, which score in two passes. */
-    dual?: { inputs: string[]; output: string; fp32: string; quantized: string };
+    dual?: {
+      inputs: string[];
+      output: string;
+      fp32: string;
+      quantized: string;
+      /**
+       * WebGPU-only weights of the same graph, in order of preference, each kept by the
+       * exporter only where its decisions equal fp32's on every evaluation record
+       * (training/twinscore/webgpu.py); [] when none did, absent in older manifests.
+       */
+      webgpu?: WebGpuGraph[];
+    };
   };
   metrics: { pytorch: Metrics; onnx_int8: Metrics; [key: string]: unknown };
   files: Record<string, ModelFile>;
@@ -73,6 +93,12 @@ export function parseManifest(text: string, where: string): Manifest {
   }
   if (m.onnx.dual) {
     for (const f of [m.onnx.dual.quantized, m.onnx.dual.fp32]) need(!!f && !!m.files[f], `file list lacks onnx.dual's ${f}`);
+    const webgpu = m.onnx.dual.webgpu ?? [];
+    need(Array.isArray(webgpu), 'onnx.dual.webgpu is not a list');
+    for (const g of webgpu) {
+      need(WEBGPU_PRECISIONS.includes(g?.precision), `onnx.dual.webgpu precision ${g?.precision} is not one of ${WEBGPU_PRECISIONS.join(', ')}`);
+      need(!!g.file && !!m.files[g.file], `file list lacks onnx.dual.webgpu's ${g.file}`);
+    }
   }
   return m;
 }

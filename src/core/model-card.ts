@@ -3,8 +3,6 @@
  * list, the evaluation metrics, and accuracy per error class next to the rule baseline's.
  */
 import type { Manifest, Metrics } from './manifest';
-import type { Precision } from './model-files';
-import type { ScoringMode } from './scorer';
 
 export interface ClassRow {
   errorClass: string;
@@ -16,19 +14,33 @@ export interface ClassRow {
 export interface Sizes {
   /** Every file the manifest lists. */
   total: number;
-  /** The ONNX file the app runs at this precision, in this scoring mode. */
+  /** The ONNX file the app runs (chooseWeights in model-files.ts picks it). */
   weights: number;
   weightsFile: string;
 }
 
-export function sizes(manifest: Manifest, precision: Precision, mode: ScoringMode = 'two-pass'): Sizes {
-  const graph = mode === 'dual' && manifest.onnx.dual ? manifest.onnx.dual : manifest.onnx;
-  const weightsFile = graph[precision];
+export function sizes(manifest: Manifest, weightsFile: string): Sizes {
   return {
     total: Object.values(manifest.files).reduce((sum, f) => sum + f.bytes, 0),
     weights: manifest.files[weightsFile]?.bytes ?? 0,
     weightsFile,
   };
+}
+
+export interface WebGpuCheck {
+  precision: string;
+  file: string;
+  n: number;
+  agreement_with_fp32: number;
+  max_abs_diff_p: number;
+  kept: boolean;
+}
+
+/** The exporter's check of a WebGPU-only file against fp32 (metrics.webgpu_candidates); null for any other file. */
+export function webgpuCheck(manifest: Manifest, file: string): WebGpuCheck | null {
+  const tried = manifest.metrics.webgpu_candidates;
+  if (!Array.isArray(tried)) return null;
+  return (tried as WebGpuCheck[]).find((c) => c.file === file && c.kept) ?? null;
 }
 
 export function formatBytes(bytes: number): string {

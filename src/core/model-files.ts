@@ -4,7 +4,7 @@
  * from (fetch in the browser, the file system in Node) is the caller's ModelSource.
  */
 import { PreTrainedTokenizer } from '@huggingface/transformers';
-import { ModelError, parseManifest, type Manifest } from './manifest';
+import { ModelError, parseManifest, type Manifest, type WebGpuPrecision } from './manifest';
 import { sha256Hex } from './sha256';
 import { registerLabelTokens } from './prompt';
 import type { ScoringMode } from './scorer';
@@ -18,6 +18,12 @@ export interface ModelSource {
 
 export type Precision = 'quantized' | 'fp32';
 
+/** The ONNX file a session runs and what its weights are. */
+export interface Weights {
+  file: string;
+  precision: 'fp32' | 'int8' | WebGpuPrecision;
+}
+
 export interface LoadProgress {
   file: string;
   loaded: number;
@@ -29,6 +35,8 @@ export interface LoadedModel {
   tokenizer: PreTrainedTokenizer;
   onnx: Uint8Array;
   precision: Precision;
+  /** The file `onnx` was read from: a WebGPU-only one when loaded for a WebGPU adapter that can run it. */
+  weights: Weights;
   /** Which graph `onnx` holds: the single-pass dual one when the manifest has it. */
   mode: ScoringMode;
 }
@@ -61,13 +69,34 @@ export async function readVerified(
   return bytes;
 }
 
+/** WebGPU adapter features each WebGPU-only precision needs (q4's MatMulNBits runs on any adapter). */
+const NEEDS: Record<WebGpuPrecision, string[]> = { fp16: ['shader-f16'], q4: [] };
+
+/**
+ * The weights to run. `gpuFeatures`, the adapter's features, is given only when the
+ * session will run on WebGPU: then the manifest's first WebGPU-only file (single-pass
+ * graph) whose needs the adapter meets replaces the quantized one. An explicit 'fp32'
+ * stays fp32 everywhere: it is the reference the others are held to.
+ */
+export function chooseWeights(manifest: Manifest, mode: ScoringMode, precision: Precision, gpuFeatures?: ReadonlySet<string>): Weights {
+  const graph = mode === 'dual' ? manifest.onnx.dual : manifest.onnx;
+  if (!graph) throw new ModelError(`${manifest.name}: manifest.json has no single-pass dual graph (onnx.dual)`);
+  if (gpuFeatures && precision === 'quantized' && mode === 'dual') {
+    const gpu = manifest.onnx.dual?.webgpu?.find((g) => NEEDS[g.precision].every((f) => gpuFeatures.has(f)));
+    if (gpu) return { file: gpu.file, precision: gpu.precision };
+  }
+  return { file: graph[precision], precision: precision === 'fp32' ? 'fp32' : 'int8' };
+}
+
 const decodeJson = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes));
 
+/** `gpuFeatures`: the WebGPU adapter's features when the model will run on WebGPU (see chooseWeights). */
 export async function loadModel(
   source: ModelSource,
   precision: Precision = 'quantized',
   onProgress?: (p: LoadProgress) => void,
   mode: ScoringMode | 'auto' = 'auto',
+  gpuFeatures?: ReadonlySet<string>,
 ): Promise<LoadedModel> {
   const manifestBytes = await source.read('manifest.json').catch(() => null);
   if (!manifestBytes) throw new ModelError(`${source.where}: no manifest.json (not a model folder made by twinscore-export)`);
@@ -87,7 +116,7 @@ export async function loadModel(
   }
   if (mode === 'dual' && !manifest.onnx.dual) throw new ModelError(`${source.where}/manifest.json: no single-pass dual graph (onnx.dual)`);
   const chosen: ScoringMode = mode === 'auto' ? (manifest.onnx.dual ? 'dual' : 'two-pass') : mode;
-  const graph = chosen === 'dual' ? manifest.onnx.dual![precision] : manifest.onnx[precision];
-  const onnx = await readVerified(source, manifest, graph, onProgress);
-  return { manifest, tokenizer, onnx, precision, mode: chosen };
+  const weights = chooseWeights(manifest, chosen, precision, gpuFeatures);
+  const onnx = await readVerified(source, manifest, weights.file, onProgress);
+  return { manifest, tokenizer, onnx, precision, weights, mode: chosen };
 }

@@ -13,16 +13,14 @@ describe.each(modelDirs())('%s', (dir) => {
   const manifest = manifestOf(dir);
 
   it('sizes the weights in use and all files from the manifest, which match the disk', () => {
-    const s = sizes(manifest, 'quantized');
+    const s = sizes(manifest, manifest.onnx.quantized);
     expect(s.weightsFile).toBe(manifest.onnx.quantized);
     expect(s.weights).toBe(readFileSync(join(dir, manifest.onnx.quantized)).byteLength);
     const onDisk = Object.keys(manifest.files).reduce((sum, f) => sum + readFileSync(join(dir, f)).byteLength, 0);
     expect(s.total).toBe(onDisk);
-    expect(sizes(manifest, 'fp32').weights).toBeGreaterThan(s.weights);
-    if (manifest.onnx.dual) {
-      const dual = sizes(manifest, 'quantized', 'dual');
-      expect(dual.weightsFile).toBe(manifest.onnx.dual.quantized);
-      expect(dual.weights).toBe(readFileSync(join(dir, manifest.onnx.dual.quantized)).byteLength);
+    expect(sizes(manifest, manifest.onnx.fp32).weights).toBeGreaterThan(s.weights);
+    for (const file of [manifest.onnx.dual?.quantized, ...(manifest.onnx.dual?.webgpu ?? []).map((g) => g.file)]) {
+      if (file) expect(sizes(manifest, file).weights).toBe(readFileSync(join(dir, file)).byteLength);
     }
   });
 
