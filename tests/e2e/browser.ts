@@ -2,7 +2,9 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { preview, type PreviewServer } from 'vite';
-import { resolve } from 'node:path';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { zipSync } from 'fflate';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -60,4 +62,18 @@ export function useApp(options: { webgpu?: boolean } = {}): App {
     await app.server?.close();
   });
   return app;
+}
+
+/** A model folder as a zip, its files under the folder's own name (as a user would zip it). */
+export function zipFolder(dir: string): Buffer {
+  const files: Record<string, Uint8Array> = {};
+  const walk = (d: string) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else files[relative(join(dir, '..'), p)] = readFileSync(p);
+    }
+  };
+  walk(dir);
+  return Buffer.from(zipSync(files));
 }

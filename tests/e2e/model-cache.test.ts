@@ -7,12 +7,10 @@
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { readdirSync, statSync } from 'node:fs';
-import { zipSync } from 'fflate';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { useApp } from './browser';
+import { useApp, zipFolder } from './browser';
 import { readParity } from '../unit/models';
 
 const MODELS = resolve(import.meta.dirname, '../../public/models');
@@ -154,7 +152,7 @@ describe('model cache', () => {
 
     // An imported model that storage refuses still works, from memory, for this session.
     await page.locator('#model-settings summary').click();
-    await page.locator('#import-zip').setInputFiles({ name: 'big.zip', mimeType: 'application/zip', buffer: zipOf(modelCopy('big-model')) });
+    await page.locator('#import-zip').setInputFiles({ name: 'big.zip', mimeType: 'application/zip', buffer: zipFolder(modelCopy('big-model')) });
     await expect
       .poll(() => page.locator('#import-notice').textContent(), { timeout: 60_000 })
       .toMatch(/Could not cache model big-model .* quota is full\. The model works until this page is closed\./);
@@ -166,7 +164,7 @@ describe('model cache', () => {
 
 describe('bring your own model', () => {
   async function importZip(page: Page, dir: string, name = 'model.zip'): Promise<void> {
-    await page.locator('#import-zip').setInputFiles({ name, mimeType: 'application/zip', buffer: zipOf(dir) });
+    await page.locator('#import-zip').setInputFiles({ name, mimeType: 'application/zip', buffer: zipFolder(dir) });
   }
 
   it('a valid zip is checked, kept, used, survives a reload and can be deleted', async () => {
@@ -248,19 +246,6 @@ function modelCopy(name: string, edit?: (dir: string) => void): string {
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 1));
   edit?.(dir);
   return dir;
-}
-
-function zipOf(dir: string): Buffer {
-  const files: Record<string, Uint8Array> = {};
-  const walk = (d: string) => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else files[`${relative(join(dir, '..'), p)}`] = readFileSync(p);
-    }
-  };
-  walk(dir);
-  return Buffer.from(zipSync(files));
 }
 
 function flipByte(path: string): void {

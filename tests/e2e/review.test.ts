@@ -1,7 +1,9 @@
 /**
  * Review by keyboard in a real Chromium with a real IndexedDB: ten decisions survive a
- * reload, the export is byte for byte what Python's pair_line writes, and TRL trains
- * on the exported file with the project's own twinscore-train.
+ * reload, the export is byte for byte what Python's pair_line writes, TRL trains on the
+ * exported file with the project's own twinscore-train, and the model it trains, once
+ * exported, loads back into the page and scores as Python says it does: the whole
+ * correction round.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { launch, serveApp } from './browser';
+import { launch, serveApp, zipFolder } from './browser';
 import { readParity } from '../unit/models';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -183,5 +185,35 @@ describe('review', () => {
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     expect(config.architectures).toEqual(['Qwen2ForSequenceClassification']);
     expect(config.num_labels ?? Object.keys(config.id2label ?? { 0: '' }).length).toBe(1);
+  }, 180_000);
+
+  it('the retrained model, exported, loads back into the page and scores as Python does', async () => {
+    const run = join(EXPORTED, 'run');
+    expect(existsSync(join(run, 'model.safetensors')), 'the training test left no model').toBe(true);
+    const name = 'retrained-from-review';
+    // A model trained on a dozen pairs is a coin toss near 0.5, where int8 rounding may
+    // flip a decision: the export's agreement floor is not what this test is about.
+    execFileSync(
+      join(ROOT, '.venv/bin/python'),
+      ['-m', 'twinscore.export', '--model_dir', run, '--dataset', join(EXPORTED, 'corrections.jsonl'), '--name', name,
+        '--out_root', join(EXPORTED, 'models'), '--max_length', '128', '--min_agreement', '0'],
+      { cwd: ROOT, stdio: 'pipe', timeout: 170_000, env: { ...process.env, PYTHONPATH: join(ROOT, 'training') } },
+    );
+    const dir = join(EXPORTED, 'models', name);
+    const cases = readParity(dir).cases.filter((c) => !/[\r\n]/.test(c.record));
+    expect(cases.length).toBeGreaterThan(5);
+
+    const page = await context.newPage();
+    await open(page);
+    await page.locator('#model-settings summary').click();
+    await page.locator('#import-zip').setInputFiles({ name: `${name}.zip`, mimeType: 'application/zip', buffer: zipFolder(dir) });
+    await expect.poll(() => page.locator('#model-name').textContent(), { timeout: 60_000 }).toBe(name);
+    await page.locator('#records').fill(cases.map((c) => c.record).join('\n'));
+    await page.locator('#score').click();
+    await page.locator('#results tbody tr').nth(cases.length - 1).waitFor({ timeout: 120_000 });
+    const shown = await page.locator('#results td.p').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-p'))));
+    expect(shown).toHaveLength(cases.length);
+    shown.forEach((p, i) => expect(Math.abs(p - cases[i].onnx_int8.p_correct)).toBeLessThan(1e-3));
+    await page.close();
   }, 180_000);
 });
