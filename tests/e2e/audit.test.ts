@@ -53,7 +53,11 @@ async function drop(page: Page, name: string, bytes: Uint8Array) {
     },
     { name, data: [...bytes] },
   );
+  // Dragging over marks the zone; the drop clears the mark and opens the file.
+  await page.dispatchEvent('#drop-zone', 'dragover', { dataTransfer });
+  await expect.poll(() => page.locator('#drop-zone').getAttribute('class')).toContain('over');
   await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer });
+  await expect.poll(() => page.locator('#drop-zone').getAttribute('class')).not.toContain('over');
 }
 
 async function pick(page: Page, name: string, bytes: Uint8Array) {
