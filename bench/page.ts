@@ -48,6 +48,7 @@ async function bench(o: BenchOptions) {
     backend: info.backend,
     fallback_reason: info.fallbackReason ?? null,
     mode: info.mode,
+    weights: info.weights,
     threads: info.threads,
     batch_size: info.batchSize,
     cross_origin_isolated: self.crossOriginIsolated,

@@ -122,7 +122,7 @@ writeFileSync(resolve(results, `${result.date.replace(/[:.]/g, '-')}.json`), tex
 const base = { batched: methods.pytorch_batched!.records_per_s, ort: methods.ort_node!.records_per_s };
 const rows = Object.entries(methods).map(([key, m]) =>
   m
-    ? [key, m.records_per_s.toFixed(1), (m.records_per_s / base.batched).toFixed(2) + 'x', (m.records_per_s / base.ort).toFixed(2) + 'x', m.peak_rss_mb.toFixed(0), (m.achieved_gflops as number).toFixed(2), key === 'browser_webgpu' ? `${m.adapter}${m.swiftshader ? ' (SwiftShader: CPU emulation, speed meaningless)' : ''}, ${m.n_records} records` : '']
+    ? [key, m.records_per_s.toFixed(1), (m.records_per_s / base.batched).toFixed(2) + 'x', (m.records_per_s / base.ort).toFixed(2) + 'x', m.peak_rss_mb.toFixed(0), (m.achieved_gflops as number).toFixed(2), [key === 'browser_webgpu' ? `${m.adapter}${m.swiftshader ? ' (SwiftShader: CPU emulation, speed meaningless)' : ''}, ${m.n_records} records` : '', (m.weights as { precision?: string } | undefined)?.precision ? `${(m.weights as { precision: string }).precision} weights` : ''].filter(Boolean).join('; ')]
     : [key, 'n/a', '', '', '', '', 'no WebGPU adapter'],
 );
 const header = ['method', 'records/s', 'vs pytorch_batched', 'vs ort_node', 'peak RSS MB', 'GFLOP/s', 'note'];

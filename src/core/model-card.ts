@@ -107,12 +107,12 @@ export function overallMetrics(manifest: Manifest): { name: string; split: strin
   const test = manifest.metrics.test as TestMetrics | undefined;
   const lines: [unknown, string, string][] = test
     ? [
-        [test.model_int8, 'model, int8 (what the app runs)', 'test'],
+        [test.model_int8, 'model, int8 (what WASM runs)', 'test'],
         [test.model_fp32, 'model, fp32', 'test'],
         [test.baseline, 'rule baseline', 'test'],
       ]
     : [
-        [manifest.metrics.onnx_int8, 'model, int8 (what the app runs)', 'eval'],
+        [manifest.metrics.onnx_int8, 'model, int8 (what WASM runs)', 'eval'],
         [manifest.metrics.pytorch, 'model, PyTorch', 'eval'],
       ];
   return lines.flatMap(([m, name, split]) => (isMetrics(m) ? [{ name, split, n: test?.n ?? m.n, metrics: m }] : []));

@@ -26,7 +26,7 @@ describe.each(modelDirs())('%s', (dir) => {
 
   it('lists the overall evaluation: the test split with the baseline when the card tool ran, else the eval split', () => {
     const rows = overallMetrics(manifest);
-    expect(rows[0].name).toBe('model, int8 (what the app runs)');
+    expect(rows[0].name).toBe('model, int8 (what WASM runs)');
     expect(rows[0].n).toBeGreaterThan(0);
     if (manifest.metrics.test) {
       expect(rows.map((r) => r.name)).toContain('rule baseline');
@@ -70,7 +70,7 @@ it('prefers the test split with the rule baseline once twinscore-card has writte
   const m = (accuracy: number) => ({ n: 0, accuracy, precision_wrong: accuracy, recall_wrong: accuracy });
   const withTest: Manifest = { ...base, metrics: { ...base.metrics, test: { n: 4000, model_int8: m(0.99), model_fp32: m(0.991), baseline: m(0.8) } } };
   expect(overallMetrics(withTest).map((r) => [r.name, r.split, r.n, r.metrics.accuracy])).toEqual([
-    ['model, int8 (what the app runs)', 'test', 4000, 0.99],
+    ['model, int8 (what WASM runs)', 'test', 4000, 0.99],
     ['model, fp32', 'test', 4000, 0.991],
     ['rule baseline', 'test', 4000, 0.8],
   ]);
