@@ -7,7 +7,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { preview } from 'vite';
+import { build, preview } from 'vite';
 import { CHROMIUM_FLAGS } from '../tests/e2e/browser';
 import type { BenchOptions } from './page';
 
@@ -41,7 +41,13 @@ export function descendantsRssMb(): number {
   return kb / 1024;
 }
 
+let built: Promise<unknown> | null = null;
+
 export async function benchBrowser(options: Omit<BenchOptions, 'records'>, records: string[]) {
+  // Build the bench page from the current sources once per bench run (a stale bench/.dist
+  // would time old code).
+  built ??= build({ configFile: CONFIG });
+  await built;
   const server = await preview({ configFile: CONFIG, preview: { host: '127.0.0.1', port: 0 } });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('bench preview server has no port');
