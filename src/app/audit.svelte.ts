@@ -12,7 +12,7 @@ import { DEFAULT_RECORD_TEMPLATE, type RecordTemplate } from '../core/record-tem
 import { composeRow, guessMapping, mappingKey, mappingProblem, type ColumnMapping } from '../core/column-mapping';
 import type { ScoredRecord } from '../core/scorer';
 import type { TableInfo } from '../../workers/table.worker';
-import { ScoredResults, type RowSource } from './results';
+import { ScoredResults, type RowSource } from './results.svelte';
 import { AbortError, WorkerCrashError } from './scorer-bridge';
 import { scoring } from './scoring.svelte';
 import { TableBridge } from './table-bridge';

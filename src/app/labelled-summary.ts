@@ -3,7 +3,7 @@
  * label column and/or the generator's error_class column): accuracy against the labels
  * and, per kind of error, how many records the model flags at the current threshold.
  */
-import type { ScoredResults } from './results';
+import type { ScoredResults } from './results.svelte';
 
 /** The column naming each wrong record's kind of error (the generator's error taxonomy). */
 export const ERROR_CLASS_COLUMN = 'error_class';
@@ -46,8 +46,6 @@ export async function readErrorClasses(results: ScoredResults): Promise<(string 
 /** Counts under the current threshold; reads results.version, so a $derived re-runs when the slider moves. */
 export function summarize(results: ScoredResults, classes: (string | null)[] | null): LabelledSummary {
   void results.version;
-  // Read once: each read of a tracked getter inside a $derived adds a Svelte effect that
-  // lives as long as the component (createSubscriber), so a read per row leaked one per row.
   const scored = results.size;
   const byClass = new Map<string, ClassSummary>();
   const s: LabelledSummary = { scored, labelled: 0, agreeing: 0, classes: [], correctRecords: 0, falseAlarms: 0 };

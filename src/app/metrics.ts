@@ -3,7 +3,7 @@
  * the P(correct) histogram, and, when the file carries labels, the confusion matrix and
  * the precision-recall curve of flagging rows as wrong (the class an audit looks for).
  */
-import type { ScoredResults } from './results';
+import type { ScoredResults } from './results.svelte';
 
 export function histogram(results: ScoredResults, bins = 50): number[] {
   const counts = new Array<number>(bins).fill(0);

@@ -1,10 +1,10 @@
 /**
  * Review mode: walk the scored rows one at a time, most doubtful first (P(correct)
  * nearest the threshold) or lowest score first, and record a human decision for each.
- * Reads a ScoredResults (results.ts); every decision goes straight to IndexedDB through
+ * Reads a ScoredResults (results.svelte.ts); every decision goes straight to IndexedDB through
  * the corrections store.
  */
-import type { ScoredResults } from './results';
+import type { ScoredResults } from './results.svelte';
 import { corrections, type Correction } from './corrections.svelte';
 
 export type ReviewOrder = 'uncertainty' | 'score';

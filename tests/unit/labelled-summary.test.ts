@@ -1,6 +1,6 @@
 /** The demo's summary: accuracy against known labels and flagged records per error class. */
 import { describe, expect, it } from 'vitest';
-import { ScoredResults, type RowSource } from '../../src/app/results';
+import { ScoredResults, type RowSource } from '../../src/app/results.svelte';
 import { readErrorClasses, summarize, UNCLASSIFIED } from '../../src/app/labelled-summary';
 import type { Verdict } from '../../src/core/scorer';
 

@@ -1,6 +1,6 @@
 /** The scored-results store: the contract the results view, review mode and explanations read. */
 import { describe, expect, it } from 'vitest';
-import { ScoredResults, parseLabel, type RowSource } from '../../src/app/results';
+import { ScoredResults, parseLabel, type RowSource } from '../../src/app/results.svelte';
 
 const rows = [['张三', '北京'], ['李四', '上海'], ['王五', '广州']];
 const source: RowSource = {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportLines, type Correction } from '../../src/app/corrections.svelte';
 import { reviewOrder } from '../../src/app/review.svelte';
-import { ScoredResults, type RowSource } from '../../src/app/results';
+import { ScoredResults, type RowSource } from '../../src/app/results.svelte';
 import { pairLine, toPair } from '../../src/core/pairs';
 
 const scored = (p: number) => ({ rewardCorrect: 0, rewardWrong: 0, pCorrect: p, verdict: 'correct' as const, truncated: false });

@@ -28,12 +28,9 @@
  *                           scores(), hasLabels, truncatedCount) inside a Svelte effect,
  *                           template or $derived subscribes to changes. The per-row
  *                           getters do not subscribe (they run in loops over a million
- *                           rows): read version next to them. Read a subscribing
- *                           getter once, not in a loop condition: each read inside a
- *                           $derived adds an effect that lives as long as the component.
+ *                           rows): read version next to them.
  *   subscribe(fn)           the same signal for code outside Svelte; returns unsubscribe
  */
-import { createSubscriber } from 'svelte/reactivity';
 import type { ScoredRecord, Verdict } from '../core/scorer';
 export { parseLabel } from '../core/column-mapping';
 
@@ -73,13 +70,14 @@ export class ScoredResults {
   private labelled = 0;
   private cutRows = 0;
   private cutOff: number;
-  private changes = 0;
+  /**
+   * Bumped on every change. A $state signal: a getter that reads it subscribes the
+   * effect, template or $derived it runs in, and reading it again in the same one (in a
+   * loop over rows, say) adds nothing. (createSubscriber, used before, made an effect per
+   * read inside a $derived: one per row in a loop, 135 bytes a row.)
+   */
+  private changes = $state(0);
   private listeners = new Set<() => void>();
-  private notifySvelte: (() => void) | null = null;
-  private track = createSubscriber((update) => {
-    this.notifySvelte = update;
-    return () => (this.notifySvelte = null);
-  });
 
   constructor(
     readonly source: RowSource,
@@ -95,17 +93,16 @@ export class ScoredResults {
   }
 
   get size(): number {
-    this.track();
+    void this.changes;
     return this.scored;
   }
 
   get version(): number {
-    this.track();
     return this.changes;
   }
 
   get threshold(): number {
-    this.track();
+    void this.changes;
     return this.cutOff;
   }
 
@@ -140,13 +137,13 @@ export class ScoredResults {
 
   /** How many scored records were longer than the model's max_length. */
   get truncatedCount(): number {
-    this.track();
+    void this.changes;
     return this.cutRows;
   }
 
   /** Whether any row has a label (a label column was mapped and read). */
   get hasLabels(): boolean {
-    this.track();
+    void this.changes;
     return this.labelled > 0;
   }
 
@@ -160,12 +157,12 @@ export class ScoredResults {
 
   /** The scores so far as one array (a view, not a copy: read it, don't keep it). */
   scores(): Float32Array {
-    this.track();
+    void this.changes;
     return this.p.subarray(0, this.scored);
   }
 
   counts(): Counts {
-    this.track();
+    void this.changes;
     const c: Counts = { scored: this.scored, correct: 0, wrong: 0, uncertain: 0 };
     for (let i = 0; i < this.scored; i++) {
       if (this.p[i] >= this.cutOff) c.correct++;
@@ -203,7 +200,6 @@ export class ScoredResults {
 
   private changed(): void {
     this.changes++;
-    this.notifySvelte?.();
     for (const listener of this.listeners) listener();
   }
 }
