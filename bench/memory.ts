@@ -21,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import Papa from 'papaparse';
 import { descendantsRssMb } from './browser';
-import { launch, serveApp } from '../tests/e2e/browser';
+import { heapAfterGc, launch, sampledHeap, serveApp, warmUp } from '../tests/e2e/browser';
 import { defaultModelDir } from '../src/cli/node-scorer';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -66,16 +66,8 @@ try {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${url}?backend=${values.backend}&model=${encodeURIComponent(model)}`);
   await page.locator('#backend').waitFor({ timeout: 120_000 });
-  const cdp = await page.context().newCDPSession(page);
-  const gcHeapMb = async () => {
-    await cdp.send('HeapProfiler.collectGarbage');
-    return (await cdp.send('Runtime.getHeapUsage')).usedSize / 1e6;
-  };
-  // A small file first puts every component, chart and worker in place: what the heap
-  // gains after that is what the big file costs.
-  await page.locator('#file-input').setInputFiles({ name: 'warm.csv', mimeType: 'text/csv', buffer: Buffer.from(`id,record\r\n1,${records[0]}\r\n2,${records[1]}\r\n`) });
-  await page.locator('#start').click();
-  await page.waitForFunction(() => document.querySelector('#phase')?.getAttribute('data-phase') === 'done', null, { timeout: 300_000 });
+  const gcHeapMb = async () => (await heapAfterGc(page)) / 1e6;
+  await warmUp(page, `id,record\r\n1,${records[0]}\r\n2,${records[1]}\r\n`);
   const before = { heap_mb: await gcHeapMb(), rss_mb: descendantsRssMb() };
 
   const started = performance.now();
@@ -87,7 +79,7 @@ try {
   for (;;) {
     const phase = await page.locator('#phase').getAttribute('data-phase');
     const done = await page.locator('#progress').evaluate((el) => (el as HTMLProgressElement).value);
-    const heap = await page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize);
+    const heap = await sampledHeap(page);
     samples.push({ s: (performance.now() - started) / 1000, done, heap_mb: heap / 1e6, rss_mb: descendantsRssMb() });
     if (phase === 'done') break;
     if (errors.length) throw new Error(`page: ${errors.join('; ')}`);

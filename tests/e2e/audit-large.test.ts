@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { expect, it } from 'vitest';
-import { useApp } from './browser';
+import { heapAfterGc, sampledHeap, useApp, warmUp } from './browser';
 
 const ROWS = Number(process.env.AUDIT_ROWS ?? 200_000);
 const DISTINCT = 2_000;
@@ -33,17 +33,8 @@ it('scores 200,000 rows with the page heap bounded', { timeout: 600_000 }, async
   const page = await app.browser.newPage({ acceptDownloads: true });
   await page.goto(`${app.url}?backend=wasm&model=twin-tiny-toy`);
   await page.locator('#backend').waitFor({ timeout: 120_000 });
-  const cdp = await page.context().newCDPSession(page);
-  const heap = async () => {
-    await cdp.send('HeapProfiler.collectGarbage');
-    return (await cdp.send('Runtime.getHeapUsage')).usedSize;
-  };
-  // Warm up on a 3-row file first: every component, chart and worker is then in place,
-  // and what the heap gains afterwards is what the big file costs.
-  await page.locator('#file-input').setInputFiles({ name: 'warm.csv', mimeType: 'text/csv', buffer: Buffer.from('id,姓名,地址\r\n1,张三,北京市\r\n2,李四,上海市\r\n3,王五,广州市\r\n') });
-  await page.locator('#start').click();
-  await expect.poll(() => page.locator('#phase').getAttribute('data-phase'), { timeout: 120_000 }).toBe('done');
-  const before = await heap();
+  await warmUp(page, 'id,姓名,地址\r\n1,张三,北京市\r\n2,李四,上海市\r\n3,王五,广州市\r\n');
+  const before = await heapAfterGc(page);
 
   await page.locator('#file-input').setInputFiles(path);
   await expect.poll(() => page.locator('#mapping h2').textContent(), { timeout: 120_000 }).toBe(`big.csv: ${ROWS.toLocaleString('en')} rows`);
@@ -52,8 +43,7 @@ it('scores 200,000 rows with the page heap bounded', { timeout: 600_000 }, async
   for (let i = 0; ; i++) {
     if ((await page.locator('#phase').getAttribute('data-phase')) === 'done') break;
     expect(i).toBeLessThan(500);
-    // performance.memory, as a page script sees it (sampled without forcing a GC).
-    peak = Math.max(peak, await page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize));
+    peak = Math.max(peak, await sampledHeap(page));
     await page.waitForTimeout(1000);
   }
   expect(Number(await page.locator('#count-correct').getAttribute('data-n')) + Number(await page.locator('#count-wrong').getAttribute('data-n'))).toBe(ROWS);
@@ -62,7 +52,7 @@ it('scores 200,000 rows with the page heap bounded', { timeout: 600_000 }, async
   await page.locator('#results-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
   await expect.poll(() => page.locator(`#results tbody tr[data-row="${ROWS - 1}"] td`).nth(1).textContent(), { timeout: 30_000 }).toBe(String(ROWS));
 
-  const after = await heap();
+  const after = await heapAfterGc(page);
   console.log(`page heap: ${(before / 1e6).toFixed(1)} MB before, ${(after / 1e6).toFixed(1)} MB after, ${(peak / 1e6).toFixed(1)} MB peak sampled; file ${(readFileSync(path).length / 1e6).toFixed(1)} MB`);
   // The page keeps 6 bytes a row (the score, truncation and label typed arrays), 12 in
   // all measured here.

@@ -77,3 +77,27 @@ export function zipFolder(dir: string): Buffer {
   walk(dir);
   return Buffer.from(zipSync(files));
 }
+
+/** The page's JS heap in bytes after a forced garbage collection (what it retains). */
+export async function heapAfterGc(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize;
+}
+
+/** The page's JS heap in bytes as a page script sees it (performance.memory), without forcing a GC. */
+export function sampledHeap(page: Page): Promise<number> {
+  return page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize);
+}
+
+/**
+ * Score a tiny table first, so every component, chart and worker is in place: what the
+ * heap gains after this is what the next file costs.
+ */
+export async function warmUp(page: Page, csv: string): Promise<void> {
+  await page.locator('#file-input').setInputFiles({ name: 'warm.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.locator('#start').click();
+  await page.waitForFunction(() => document.querySelector('#phase')?.getAttribute('data-phase') === 'done', null, { timeout: 300_000 });
+}
