@@ -27,6 +27,9 @@ export class ScorerBridge {
   private lastLoad: LoadOptions | null = null;
   private loaded: Promise<ModelInfo> | null = null;
   private crashed: Promise<never> | null = null;
+  /** Calls in flight; a crash with none is reported by the next call (see start). */
+  private inFlight = 0;
+  private idleCrash: WorkerCrashError | null = null;
 
   private start(): Comlink.Remote<ScorerWorkerApi> {
     if (!this.api) {
@@ -38,7 +41,11 @@ export class ScorerBridge {
         worker.addEventListener('error', (e) => {
           e.preventDefault();
           if (this.worker === worker) this.stop();
-          reject(new WorkerCrashError(`the scoring worker crashed (${e.message || 'no message'})`));
+          const crash = new WorkerCrashError(`the scoring worker crashed (${e.message || 'no message'})`);
+          // Between calls nobody is racing `crashed`: keep the crash for the next call, so
+          // a crash is reported (and its run resumed) whenever it lands.
+          if (this.inFlight === 0) this.idleCrash = crash;
+          reject(crash);
         }),
       );
       this.crashed.catch(() => {});
@@ -56,6 +63,10 @@ export class ScorerBridge {
 
   private guard<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
     if (signal.aborted) return Promise.reject(new AbortError('cancelled'));
+    const crash = this.idleCrash;
+    this.idleCrash = null;
+    if (crash) return Promise.reject(crash);
+    this.inFlight++;
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
         this.stop();
@@ -65,7 +76,10 @@ export class ScorerBridge {
       const running = work(); // starts the worker, so this.crashed is the running worker's
       Promise.race(this.crashed ? [running, this.crashed] : [running])
         .then(resolve, reject)
-        .finally(() => signal.removeEventListener('abort', onAbort));
+        .finally(() => {
+          this.inFlight--;
+          signal.removeEventListener('abort', onAbort);
+        });
     });
   }
 
