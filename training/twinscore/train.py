@@ -7,7 +7,7 @@
         --model_name_or_path Qwen/Qwen2-0.5B-Instruct --use_peft --lora_r 32 --lora_alpha 16
 
 Every RewardConfig / ModelConfig / ScriptArguments option works as in TRL's
-``trl/scripts/reward.py`` (the seed's reward_modeling.py); ours add only --tiny*.
+``trl/scripts/reward.py`` (the seed's reward_modeling.py); ours add only --tiny* and --max_train_minutes.
 Uses CUDA when present, the CPU otherwise (the Trainer decides). Writes the model,
 the tokenizer and eval_results.json (with eval_accuracy) into --output_dir.
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .time_budget import TimeBudget, TimeBudgetArguments
 from .tiny import TinyArguments, build_tiny_model
 
 DEFAULT_BASE_MODEL = "Qwen/Qwen2-0.5B-Instruct"
@@ -25,7 +26,7 @@ DEFAULT_BASE_MODEL = "Qwen/Qwen2-0.5B-Instruct"
 def make_parser():
     from trl import ModelConfig, RewardConfig, ScriptArguments, TrlParser
 
-    return TrlParser((ScriptArguments, RewardConfig, ModelConfig, TinyArguments), prog="twinscore-train")
+    return TrlParser((ScriptArguments, RewardConfig, ModelConfig, TinyArguments, TimeBudgetArguments), prog="twinscore-train")
 
 
 def load_preference_dataset(name: str):
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     if not torch.cuda.is_available() and not any(a.startswith("--bf16") for a in argv):
         argv += ["--bf16", "False"]  # RewardConfig defaults to bf16, which a CPU run rejects
     parser = make_parser()
-    script_args, training_args, model_args, tiny_args = parser.parse_args_and_config(args=argv)
+    script_args, training_args, model_args, tiny_args, budget_args = parser.parse_args_and_config(args=argv)
     if model_args.use_peft and not any(a.startswith("--lora_task_type") for a in argv):
         # TRL defaults LoRA to CAUSAL_LM; a reward model is SEQ_CLS, which also makes PEFT
         # train (and save) the new score head instead of leaving it random.
@@ -85,9 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         train_dataset=dataset[train_split],
         eval_dataset=eval_dataset,
         peft_config=get_peft_config(model_args),
+        callbacks=[TimeBudget(budget_args.max_train_minutes * 60)] if budget_args.max_train_minutes else None,
     )
     trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
     trainer.save_model(training_args.output_dir)
+    trainer.save_state()  # trainer_state.json: steps run and the loss curve, for the model card
     trainer.processing_class.save_pretrained(training_args.output_dir)
     if eval_dataset is not None:
         metrics = trainer.evaluate()
