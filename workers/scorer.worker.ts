@@ -47,6 +47,8 @@ export interface ModelInfo {
   precision: Precision;
   /** The file the session runs and its weights' precision (WebGPU may run its own fp16 or q4 file). */
   weights: Weights;
+  /** Why the adapter's own WebGPU weights are not the ones in use, when they are not. */
+  weightsFallback?: string;
   manifest: Manifest;
   mode: ScoringMode;
   /** WASM threads ORT runs with (1 without cross-origin isolation). */
@@ -122,7 +124,10 @@ const api = {
     const batchSize = options.batchSize ?? BATCH_SIZE[backend];
     scorer = new Scorer(model.tokenizer, model.manifest, ortRunner(ort.Tensor, session, model.manifest, model.mode), { batchSize });
     const run = { mode: model.mode, threads: ort.env.wasm.numThreads ?? 1, batchSize };
-    const info = { name: model.manifest.name, backend, fallbackReason, precision, weights: model.weights, manifest: model.manifest };
+    const info = {
+      name: model.manifest.name, backend, fallbackReason, precision, weights: model.weights, weightsFallback: model.weightsFallback,
+      manifest: model.manifest,
+    };
     return { ...info, ...run, cache: options.stored ? undefined : cache };
   },
 

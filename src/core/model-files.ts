@@ -39,6 +39,8 @@ export interface LoadedModel {
   weights: Weights;
   /** Which graph `onnx` holds: the single-pass dual one when the manifest has it. */
   mode: ScoringMode;
+  /** Why the WebGPU-only weights chosen for the adapter were not used (unreadable: offline and not cached, say). */
+  weightsFallback?: string;
 }
 
 // In its own module so the page can hash without loading the tokenizer library.
@@ -117,6 +119,16 @@ export async function loadModel(
   if (mode === 'dual' && !manifest.onnx.dual) throw new ModelError(`${source.where}/manifest.json: no single-pass dual graph (onnx.dual)`);
   const chosen: ScoringMode = mode === 'auto' ? (manifest.onnx.dual ? 'dual' : 'two-pass') : mode;
   const weights = chooseWeights(manifest, chosen, precision, gpuFeatures);
-  const onnx = await readVerified(source, manifest, weights.file, onProgress);
-  return { manifest, tokenizer, onnx, precision, weights, mode: chosen };
+  const common = chooseWeights(manifest, chosen, precision);
+  try {
+    const onnx = await readVerified(source, manifest, weights.file, onProgress);
+    return { manifest, tokenizer, onnx, precision, weights, mode: chosen };
+  } catch (e) {
+    if (common.file === weights.file) throw e;
+    // A WebGPU-only file is an optimisation: the offline cache holds only the weights every
+    // backend runs, and export kept the WebGPU file only where it decides as those do.
+    const onnx = await readVerified(source, manifest, common.file, onProgress);
+    const weightsFallback = `${weights.file} could not be read (${(e as Error).message}); using ${common.file}`;
+    return { manifest, tokenizer, onnx, precision, weights: common, mode: chosen, weightsFallback };
+  }
 }

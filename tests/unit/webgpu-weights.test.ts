@@ -3,7 +3,8 @@
  * adapter can run (fp16 needs 'shader-f16', q4 does not), everything else the file
  * exported for every backend. twin-tiny-toy is exported with both candidates kept.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -79,5 +80,38 @@ describe('loadModel for a WebGPU adapter', () => {
       expect(s.verdict, parity.cases[i].record).toBe(fp32[i] >= manifest.threshold ? 'correct' : 'wrong');
       expect(Math.abs(s.pCorrect - fp32[i])).toBeLessThan(0.01);
     });
+  });
+});
+
+describe('loadModel when the WebGPU-only file cannot be read', () => {
+  // Offline, the service worker holds only the weights every backend runs (pwa.config.ts).
+  it('falls back to the int8 file and says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'no-fp16-'));
+    try {
+      cpSync(DIR, dir, { recursive: true });
+      rmSync(join(dir, 'onnx/dual_fp16.onnx'));
+      const present = await loadModel(folderSource(DIR), 'quantized', undefined, 'auto', F16);
+      expect(present.weights).toEqual({ file: 'onnx/dual_fp16.onnx', precision: 'fp16' });
+      expect(present.weightsFallback).toBeUndefined();
+
+      const model = await loadModel(folderSource(dir), 'quantized', undefined, 'auto', F16);
+      expect(model.weights).toEqual({ file: manifest.onnx.dual!.quantized, precision: 'int8' });
+      expect(model.onnx.byteLength).toBe(manifest.files[manifest.onnx.dual!.quantized].bytes);
+      expect(model.weightsFallback).toMatch(/^onnx\/dual_fp16\.onnx could not be read \(.+\); using onnx\/dual_quantized\.onnx$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('still fails when the file every backend runs is missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'no-int8-'));
+    try {
+      cpSync(DIR, dir, { recursive: true });
+      rmSync(join(dir, 'onnx/dual_fp16.onnx'));
+      rmSync(join(dir, manifest.onnx.dual!.quantized));
+      await expect(loadModel(folderSource(dir), 'quantized', undefined, 'auto', F16)).rejects.toThrow(/dual_quantized\.onnx/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
