@@ -18,9 +18,10 @@ const MIN_FLAGGED = 5;
 const LOCAL_FLOOR = 0.7;
 /**
  * Only records the model calls wrong with P(correct) below this count: there it has found
- * the error, and the highlight must show where. The shipped default model is weak (about
- * 60 % accuracy, see its MODEL_CARD.md) and flags many records by a near-threshold guess,
- * where no explanation can point at an error the model did not see.
+ * the error, and the highlight must show where. Near the threshold the model guesses, and
+ * no explanation can point at an error it did not see; the default model (89 % accuracy,
+ * see its MODEL_CARD.md) has not learned the lookup classes (another city's area code,
+ * another province's postcode), so it flags almost none of those confidently.
  */
 const CONFIDENT = 0.1;
 
@@ -36,12 +37,13 @@ it('covers every error class of the generator', () => {
   expect(rates.every((r) => r.records > 0)).toBe(true);
 });
 
-it('highlights the injected error for most classes the model confidently finds', () => {
-  // Every class the model confidently flags often enough to measure.
+it('highlights the injected error for most error classes', () => {
+  // Every class the model confidently flags often enough to measure (12 of 15 today).
   const measured = rates.filter((r) => r.flagged >= MIN_FLAGGED);
-  expect(measured.length, formatRates(rates)).toBeGreaterThanOrEqual(3);
+  expect(measured.length, formatRates(rates)).toBeGreaterThanOrEqual(10);
+  // Most classes of the whole taxonomy, not only of those measured, reach the floor.
   const holding = measured.filter((r) => r.rate >= LOCAL_FLOOR);
-  expect(holding.length, formatRates(rates)).toBeGreaterThan(measured.length / 2);
+  expect(holding.length, formatRates(rates)).toBeGreaterThan(rates.length / 2);
   const flagged = measured.reduce((n, r) => n + r.flagged, 0);
   const overlapping = measured.reduce((n, r) => n + r.overlapping, 0);
   expect(overlapping / flagged, formatRates(rates)).toBeGreaterThanOrEqual(LOCAL_FLOOR);
