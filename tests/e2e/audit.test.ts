@@ -35,10 +35,10 @@ function makeRows(n: number, seed = 0): string[][] {
 const HEADER = ['姓名', '地址', '邮编', '电话', '标签'];
 const csv = (rows: string[][]) => Papa.unparse({ fields: HEADER, data: rows }, { newline: '\r\n' }) + '\r\n';
 
-async function openApp(model = FAST): Promise<{ page: Page; requests: string[] }> {
+async function openApp(model = FAST, query = ''): Promise<{ page: Page; requests: string[] }> {
   const page = await app.browser.newPage({ acceptDownloads: true });
   const requests = recordRequests(page);
-  await page.goto(`${app.url}?backend=wasm&model=${model}`);
+  await page.goto(`${app.url}?backend=wasm&model=${model}${query}`);
   await page.locator('#backend').waitFor({ timeout: 120_000 });
   return { page, requests };
 }
@@ -292,6 +292,48 @@ describe('bad input', () => {
     const last = rows.slice(-5).map((r) => composeRecord({ name: r[0], address: r[1], postcode: r[2], phone: r[3] }));
     const reference = await scorer.score(last);
     full.slice(-5).forEach((r, i) => expect(Math.abs(Number(r[5]) - reference[i].pCorrect)).toBeLessThan(1e-3));
+    await page.close();
+  });
+
+  it('a table longer than a page is paged, so every row can be scrolled to', async () => {
+    // Pages of 1,000 here; 500,000 by default, past which one scrolling element outgrows
+    // the browsers' height caps (src/app/table-pages.ts).
+    const { page } = await openApp(FAST, '&rows_per_page=1000');
+    const rows = makeRows(2_500, 11);
+    await drop(page, 'long.csv', new TextEncoder().encode(csv(rows)));
+    await page.locator('#mapping').waitFor();
+    await scoreAll(page);
+    const range = page.locator('#page-range');
+    const at = async () => Object.fromEntries(
+      await Promise.all(['first', 'count', 'page', 'pages'].map(async (k) => [k, Number(await range.getAttribute(`data-${k}`))])),
+    );
+    const rendered = () => page.locator('#results tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-row'))));
+    const toBottom = () => page.locator('#results-scroll').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+
+    expect(await at()).toEqual({ first: 0, count: 1000, page: 0, pages: 3 });
+    expect(await range.textContent()).toMatch(/rows 1–1,000 of 2,500 \(page 1 of 3\)/);
+    expect(await page.locator('#page-prev').isDisabled()).toBe(true);
+    await toBottom();
+    await expect.poll(async () => Math.max(...(await rendered()))).toBe(999);
+
+    await page.locator('#page-next').click();
+    await expect.poll(at).toEqual({ first: 1000, count: 1000, page: 1, pages: 3 });
+    await expect.poll(async () => (await rendered())[0]).toBe(1000); // the new page starts at its top
+    await page.locator('#page-next').click();
+    await expect.poll(at).toEqual({ first: 2000, count: 500, page: 2, pages: 3 });
+    expect(await page.locator('#page-next').isDisabled()).toBe(true);
+    await toBottom();
+    await expect.poll(async () => Math.max(...(await rendered()))).toBe(2499);
+    // The last row's cells are the file's last row.
+    await expect.poll(() => page.locator('#results tbody tr[data-row="2499"] td').nth(2).textContent()).toBe(rows[2499][1]);
+
+    // A new order starts again at the first page, and pages follow the rows in view.
+    await page.locator('#sort').selectOption('p-asc');
+    await expect.poll(at).toEqual({ first: 0, count: 1000, page: 0, pages: 3 });
+    await page.locator('#filter').selectOption('wrong');
+    const wrong = await count(page, '#count-wrong');
+    if (wrong > 1000) await expect.poll(async () => (await at()).pages).toBe(Math.ceil(wrong / 1000));
+    else await expect.poll(() => range.count()).toBe(0); // one page: no pager
     await page.close();
   });
 });
