@@ -45,7 +45,9 @@ export function generateWrongRecords(n: number, seed: number): GeneratedRecord[]
     const out = join(dir, 'records.jsonl');
     const python = resolve(ROOT, '.venv/bin/python');
     const args = ['-m', 'twinscore.generate', '--n', String(n), '--seed', String(seed), '--wrong_share', '1', '--out', out];
-    execFileSync(python, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    // This checkout's training code, whichever clone the shared venv's editable install names.
+    const env = { ...process.env, PYTHONPATH: join(ROOT, 'training') };
+    execFileSync(python, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env });
     return readRecords(out);
   } finally {
     rmSync(dir, { recursive: true, force: true });
