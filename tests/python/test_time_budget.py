@@ -71,6 +71,15 @@ def test_a_budget_that_is_not_positive_is_refused():
         TimeBudget(0)
 
 
+@pytest.mark.parametrize("minutes", ["0", "-2"])
+def test_train_refuses_a_budget_that_is_not_positive_before_loading_data(minutes, tmp_path):
+    result = run("twinscore.train", "--dataset_name", str(tmp_path / "nowhere"), "--output_dir", str(tmp_path / "run"),
+                 "--tiny", "--max_train_minutes", minutes, check=False)
+    assert result.returncode == 2
+    assert f"--max_train_minutes must be positive, got {float(minutes):g}" in result.stderr
+    assert not (tmp_path / "run").exists()
+
+
 def test_train_stops_on_the_clock_and_records_its_steps(pipeline, tmp_path):
     out = tmp_path / "run"
     result = run(

@@ -57,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         # TRL defaults LoRA to CAUSAL_LM; a reward model is SEQ_CLS, which also makes PEFT
         # train (and save) the new score head instead of leaving it random.
         model_args.lora_task_type = "SEQ_CLS"
+    if budget_args.max_train_minutes is not None and budget_args.max_train_minutes <= 0:
+        # Refused before the dataset loads; 0 must not silently mean "no budget".
+        parser.error(f"--max_train_minutes must be positive, got {budget_args.max_train_minutes:g}")
     if script_args.dataset_name is None:
         parser.error("--dataset_name is required: a folder made by twinscore-build-dataset, a .jsonl file, or a hub dataset")
 
@@ -86,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         train_dataset=dataset[train_split],
         eval_dataset=eval_dataset,
         peft_config=get_peft_config(model_args),
-        callbacks=[TimeBudget(budget_args.max_train_minutes * 60)] if budget_args.max_train_minutes else None,
+        callbacks=[TimeBudget(budget_args.max_train_minutes * 60)] if budget_args.max_train_minutes is not None else None,
     )
     trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
     trainer.save_model(training_args.output_dir)
