@@ -50,7 +50,9 @@ def torch_model_from_onnx(model_dir: Path):
     import onnx
     import torch
     from onnx import numpy_helper
-    from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+
+    from twinscore.tokenizer import load_tokenizer
 
     config = AutoConfig.from_pretrained(model_dir)
     model = AutoModelForSequenceClassification.from_config(config).float().eval()
@@ -68,7 +70,7 @@ def torch_model_from_onnx(model_dir: Path):
         raise SystemExit(f"{model_dir}/onnx/model.onnx: cannot find weights for {sorted(missing)}")
     model.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in state.items() if k in expected}, strict=False)
     model.config.use_cache = False
-    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    tokenizer = load_tokenizer(model_dir)
     check_parity(model, tokenizer, model_dir)
     return model, tokenizer
 
@@ -129,13 +131,14 @@ def flops(model_dir: Path, records: list[str]) -> dict:
     per layer (QK^T and AV over the keys each query sees, causal); the score head runs on
     the pooled token(s) only. Padding is not counted: these are the useful FLOPs.
     """
-    from transformers import AutoConfig, AutoTokenizer
+    from transformers import AutoConfig
 
     from twinscore import dual
+    from twinscore.tokenizer import load_tokenizer
     from twinscore.prompt import LABEL_CORRECT, LABEL_WRONG, encode, fit_record
 
     c = AutoConfig.from_pretrained(model_dir)
-    tok = AutoTokenizer.from_pretrained(model_dir)
+    tok = load_tokenizer(model_dir)
     h, inter, layers = c.hidden_size, c.intermediate_size, c.num_hidden_layers
     head_dim = h // c.num_attention_heads
     kv = c.num_key_value_heads * head_dim

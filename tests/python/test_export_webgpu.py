@@ -7,7 +7,7 @@ import shutil
 import numpy as np
 import onnxruntime as ort
 import pytest
-from transformers import AutoTokenizer
+from twinscore.tokenizer import load_tokenizer
 
 from twinscore import dual, webgpu
 from twinscore.export import EDGE_CASES, eval_records, sha256
@@ -19,7 +19,7 @@ def exported(pipeline):
     """The session's freshly exported tiny model, its manifest, and P(correct) of a graph on its check records."""
     model = pipeline["model"]
     manifest = json.loads((model / "manifest.json").read_text(encoding="utf-8"))
-    tok = AutoTokenizer.from_pretrained(model)
+    tok = load_tokenizer(model)
     # The records export checks with (eval records, then the fixed edge cases).
     texts = [r.text for r in eval_records(str(pipeline["data"]), 2000)] + EDGE_CASES
     items = prepare(tok, texts, manifest["max_length"])

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import onnxruntime as ort
 import pytest
-from transformers import AutoTokenizer
+from twinscore.tokenizer import load_tokenizer
 
 from twinscore import prompt
 from twinscore.export import choose_threshold, sha256
@@ -21,7 +21,7 @@ def test_trl_tokenizes_exactly_as_our_prompt_module(pipeline):
     """The ids TRL's RewardTrainer trained on are the ids prompt.encode gives the scorer."""
     from trl.data_utils import _tokenize
 
-    tok = AutoTokenizer.from_pretrained(pipeline["run"])
+    tok = load_tokenizer(pipeline["run"])
     pair = json.loads((pipeline["data"] / "test.jsonl").read_text(encoding="utf-8").splitlines()[0])
     record, label = pair["chosen"][0]["content"], pair["chosen"][1]["content"]
     assert _tokenize(tok, pair["chosen"])["input_ids"] == prompt.encode(tok, record, label)
@@ -48,7 +48,7 @@ def test_pooling_takes_the_last_real_token_under_right_padding(pipeline):
     """Padding a sequence must not change its reward: pad id, side and mask agree with PyTorch."""
     model = pipeline["model"]
     manifest = json.loads((model / "manifest.json").read_text(encoding="utf-8"))
-    tok = AutoTokenizer.from_pretrained(model)
+    tok = load_tokenizer(model)
     session = ort.InferenceSession(str(model / "onnx/model.onnx"))
     short = prompt.encode(tok, "联系电话：a", prompt.LABEL_WRONG)
     long = prompt.encode(tok, "张三，北京市朝阳区望京街道123号院5号楼，邮编：100102", prompt.LABEL_CORRECT)

@@ -44,6 +44,11 @@ EDGE_CASES = [
     "Room 5, 123 Main St.\tTel: +86 138 1234 5678",
     "张三 😀，广州市天河区#?@!路",
     "  上海市静安区南京西路1000号  ",
+    # Lookup tokens (tiny.py): area codes with and without separators, a postcode that
+    # starts with 0, digit runs one too long, and place names nested or side by side.
+    "电话：(0571)88234567，邮编：050000，座机057188234567",
+    "吉林省吉林市船营区，0432-6234567，邮编132011，3100123，01012345678901",
+    "新县城区东区西区矿区，0371-",
 ]
 
 
@@ -79,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def load_model(model_dir: Path):
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers import AutoModelForSequenceClassification
+
+    from .tokenizer import load_tokenizer
 
     if (model_dir / "adapter_config.json").exists():  # LoRA: fold the adapter into the base weights
         from peft import AutoPeftModelForSequenceClassification
@@ -87,7 +94,7 @@ def load_model(model_dir: Path):
         model = AutoPeftModelForSequenceClassification.from_pretrained(model_dir, num_labels=1).merge_and_unload()
     else:
         model = AutoModelForSequenceClassification.from_pretrained(model_dir, num_labels=1)
-    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    tokenizer = load_tokenizer(model_dir)
     if tokenizer.pad_token_id is None or model.config.pad_token_id != tokenizer.pad_token_id:
         raise ExportError(f"{model_dir}: model pad_token_id {model.config.pad_token_id} != tokenizer's {tokenizer.pad_token_id}; the classifier would pool the wrong token")
     if not tokenizer.chat_template:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .time_budget import TimeBudget, TimeBudgetArguments
 from .tiny import TinyArguments, build_tiny_model
+from .tokenizer import load_tokenizer
 
 DEFAULT_BASE_MODEL = "Qwen/Qwen2-0.5B-Instruct"
 
@@ -86,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     trainer = RewardTrainer(
         model=model,
         args=training_args,
+        # None: TRL loads the hub tokenizer with AutoTokenizer, as in its script.
+        processing_class=load_tokenizer(model) if Path(model).is_dir() else None,
         train_dataset=dataset[train_split],
         eval_dataset=eval_dataset,
         peft_config=get_peft_config(model_args),
