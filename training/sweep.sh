@@ -9,6 +9,9 @@
 # twinscore-train --tiny --max_train_minutes MINUTES (the schedule fits the steps that fit)
 # into $RUNS/<name>; the validation accuracy of each is printed and written with its
 # step count to $RUNS/summary.json. Logs go to $RUNS/sweep.log, one line prefix per run.
+# TRAIN_ARGS is added to every run's command line, e.g. TRAIN_ARGS=--tiny_lookup_tokens
+# (the default model's tokenizer), or --tiny_tokenizer DIR where the reference data that
+# option reads is not at hand (a lent GPU machine).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-data/twin-default}
@@ -34,7 +37,7 @@ for c in "$@"; do
     --tiny_heads "$heads" --max_length 128 --max_steps 1000000 --max_train_minutes "$MINUTES" \
     --per_device_train_batch_size "$batch" --per_device_eval_batch_size 512 --learning_rate "$lr" \
     --warmup_steps 200 --lr_scheduler_type cosine --weight_decay 0.01 --logging_steps 100 \
-    --eval_strategy no --save_strategy no --report_to none --seed 1 --disable_tqdm True $EXTRA \
+    --eval_strategy no --save_strategy no --report_to none --seed 1 --disable_tqdm True $EXTRA ${TRAIN_ARGS:-} \
     2>&1 | sed -u "s/^/[$name] /" >> "$RUNS/sweep.log" &
 done
 wait

@@ -37,3 +37,23 @@ def test_card_lists_every_class_and_marks_where_the_model_trails_the_baseline(tm
     assert manifest["metrics"]["per_class"]["baseline"]["junk_symbols"] == {"n": 5, "accuracy": 1.0}
     assert manifest["metrics"]["test"]["model_int8"] == counts
     assert manifest["files"] == files_before  # checksums untouched
+
+
+def test_card_says_which_lookup_tokens_a_tokenizer_has(tmp_path):
+    """The shipped default model has the place names only (trained before tokenizer.py
+    kept the digit groups); a tokenizer trained now has both; the toy model neither."""
+    from twinscore.model_card import lookup_tokens, tokenizer_line
+    from twinscore.tiny import train_tokenizer
+
+    def read(folder):
+        return lookup_tokens(json.loads((folder / "tokenizer.json").read_text(encoding="utf-8")))
+
+    places, groups = read(TOY.parent / "twin-default")
+    assert places > 3000 and groups is False
+    assert "is one token" in tokenizer_line(places, groups) and "an area code is read digit by digit" in tokenizer_line(places, groups)
+    train_tokenizer(["杭州市西湖区，0571-88234567，邮编310007"] * 5, 600, lookup_tokens=True).save_pretrained(tmp_path)
+    places, groups = read(tmp_path)
+    assert places > 3000 and groups is True
+    assert "a landline's area code" in tokenizer_line(places, groups)
+    assert read(TOY) == (0, False)
+    assert "one token per Chinese character" in tokenizer_line(0, False)

@@ -24,7 +24,49 @@ def pct(x) -> str:
     return "–" if x is None else f"{100 * x:.2f} %"
 
 
-def card(manifest: dict, evaluation: dict, diagnostics: dict, config: dict, command: str, notes: str) -> str:
+def lookup_tokens(tokenizer: dict) -> tuple[int, bool]:
+    """What --tiny_lookup_tokens put in a tokenizer.json: how many place names are one
+    token each, and whether the area-code / postcode-prefix digit groups are cut."""
+    from .prompt import LABEL_WORDS
+    from .tiny import AREA_CODE
+
+    splits = (tokenizer.get("pre_tokenizer") or {}).get("pretokenizers", [])
+    groups = any(AREA_CODE in (p.get("pattern") or {}).get("Regex", "") for p in splits)
+    plain = ("user", "assistant", *LABEL_WORDS)
+    places = sum(1 for t in tokenizer.get("added_tokens", []) if not t["special"] and t["content"] not in plain)
+    return places, groups
+
+
+def tokenizer_line(places: int, digit_groups: bool) -> str:
+    if places:
+        what = (
+            "- Tokenizer: trained on the training records (training/twinscore/tiny.py, `--tiny_lookup_tokens`): "
+            f"each of the {places} province, city and district names of the reference divisions is one "
+            "token, so a lookup class compares one token with another instead of first composing a "
+            "name from its characters"
+            + (", and so are a landline's area code and a postcode's first two digits (its province). "
+               if digit_groups else
+               ". Every other Chinese character is its own token, and so is every digit (Qwen2's "
+               "pre-tokenizer; an area code is read digit by digit). ")
+            + "Byte-level fallback for anything unseen, and one token each for the role names and the "
+            "label words 正确 / 错误. "
+        )
+    else:
+        what = (
+            "- Tokenizer: trained on the training records (training/twinscore/tiny.py): one token per "
+            "Chinese character (as in Chinese BERTs, so a place name is the same tokens wherever it "
+            "stands), Qwen2's pre-tokenizer for the rest (every digit its own token, so phone numbers "
+            "and postcodes are read digit by digit), byte-level fallback for anything unseen, and one "
+            "token each for the role names and the label words 正确 / 错误. "
+        )
+    return what + (
+        "The chat template is ChatML with the label turn left open, so the reward is read at the "
+        "label token. Why not a real Qwen vocabulary: 150k tokens would make the embedding table "
+        "alone larger than the whole model, for characters the records never use."
+    )
+
+
+def card(manifest: dict, evaluation: dict, diagnostics: dict, config: dict, command: str, notes: str, tokens: tuple[int, bool] = (0, False)) -> str:
     files = manifest["files"]
     q = manifest["onnx"]["quantized"]
     per = evaluation["per_class"]
@@ -44,14 +86,7 @@ def card(manifest: dict, evaluation: dict, diagnostics: dict, config: dict, comm
         f"hidden size {config.get('hidden_size')}, {config.get('num_hidden_layers')} layers, "
         f"{config.get('num_attention_heads')} heads ({config.get('num_key_value_heads')} key/value), "
         f"vocabulary {config.get('vocab_size')} tokens.",
-        "- Tokenizer: trained on the training records (training/twinscore/tiny.py): one token per "
-        "Chinese character (as in Chinese BERTs, so a place name is the same tokens wherever it "
-        "stands), Qwen2's pre-tokenizer for the rest (every digit its own token, so phone numbers "
-        "and postcodes are read digit by digit), byte-level fallback for anything unseen, and one "
-        "token each for the role names and the label words 正确 / 错误. The chat template is "
-        "ChatML with the label turn left open, so the reward is read at the label token. Why not "
-        "a real Qwen vocabulary: 150k tokens would make the embedding table alone larger than the "
-        "whole model, for characters the records never use.",
+        tokenizer_line(*tokens),
         f"- Files: `{q}` {files[q]['bytes'] / 2**20:.1f} MiB (int8 weight-only MatMulNBits; "
         f"activations and embeddings fp32), `{manifest['onnx']['fp32']}` "
         f"{files[manifest['onnx']['fp32']]['bytes'] / 2**20:.1f} MiB.",
@@ -136,12 +171,13 @@ def main(argv: list[str] | None = None) -> int:
     evaluation = json.loads(Path(args.eval).read_text(encoding="utf-8"))
     diagnostics = json.loads((Path(args.dataset) / "diagnostics.json").read_text(encoding="utf-8"))
     config = json.loads((model / "config.json").read_text(encoding="utf-8"))
+    tokens = lookup_tokens(json.loads((model / "tokenizer.json").read_text(encoding="utf-8")))
     manifest["metrics"]["test"] = {k: evaluation[k] for k in ("data", "n", "model_int8", "model_fp32", "baseline", "int8_fp32_agreement", "targets")}
     manifest["metrics"]["per_class"] = {
         who: {k: {"n": v["n"], "accuracy": v[who]} for k, v in evaluation["per_class"].items()} for who in ("model", "baseline")
     }
     (model / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    (model / "MODEL_CARD.md").write_text(card(manifest, evaluation, diagnostics, config, args.command, args.notes), encoding="utf-8")
+    (model / "MODEL_CARD.md").write_text(card(manifest, evaluation, diagnostics, config, args.command, args.notes, tokens), encoding="utf-8")
     print(f"model-card: wrote {model / 'MODEL_CARD.md'} and metrics.test / metrics.per_class in its manifest")
     return 0
 

@@ -24,6 +24,17 @@ QWEN2_SPLIT = (
 # onig regex and JavaScript's (transformers.js) read the same way.
 HAN = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 
+# With --tiny_lookup_tokens, two digit groups become tokens of their own, so that the
+# checks that need a lookup compare one token with one place name instead of composing
+# four digit tokens first:
+# - a landline's area code: 0 + 2 digits (010, 02x) or 0 + 3 digits (03xx-09xx); the
+#   scheme is prefix-free, so it is cut the same with or without a separator. It counts
+#   as one when a separator follows or the run is a whole landline (7-8 more digits).
+#   Mobile numbers start with 1 and are never cut.
+# - a postcode's first two digits, which name its province, in a run of exactly six.
+AREA_CODE = r"(?<![0-9])0(?:[12][0-9]|[3-9][0-9]{2})(?=[-)]|[0-9]{7,8}(?![0-9]))"
+POSTCODE_PREFIX = r"(?<![0-9])[0-9]{2}(?=[0-9]{4}(?![0-9]))"
+
 
 @dataclass
 class TinyArguments:
@@ -35,19 +46,34 @@ class TinyArguments:
     tiny_layers: int = field(default=2, metadata={"help": "Number of transformer layers."})
     tiny_heads: int = field(default=4, metadata={"help": "Attention heads (key/value heads are half of these)."})
     tiny_max_positions: int = field(default=512, metadata={"help": "Longest sequence the tiny model accepts."})
+    tiny_tokenizer: str | None = field(default=None, metadata={"help": "A tokenizer folder to use as it is, instead of training one on the dataset (e.g. one made with --tiny_lookup_tokens where the reference data is not at hand)."})
+    tiny_lookup_tokens: bool = field(default=False, metadata={"help": "Tokens for the lookups an auditor makes: every province, city and district name of the reference divisions is one token, and so are a landline's area code and a postcode's province digits (the default model's tokenizer)."})
 
 
-def train_tokenizer(texts, vocab_size: int):
+def place_names() -> list[str]:
+    """Every province, city and district name in the reference divisions, longest first."""
+    from . import reference
+
+    ref = reference.load()
+    names = {p.name for p in ref.provinces} | {c.name for c in ref.cities} | {d.name for d in ref.districts}
+    return sorted(names, key=lambda n: (-len(n), n))
+
+
+def train_tokenizer(texts, vocab_size: int, lookup_tokens: bool = False):
     from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
     tok = Tokenizer(models.BPE())
+    # The digit groups are alternatives ahead of Qwen2's own, in one regex: a split of
+    # their own before it would be cut back into single digits by its \p{N}.
+    split = f"{AREA_CODE}|{POSTCODE_PREFIX}|{QWEN2_SPLIT}" if lookup_tokens else QWEN2_SPLIT
     tok.pre_tokenizer = pre_tokenizers.Sequence([
         # Every Chinese character its own token, as in Chinese BERTs: BPE merges across a
         # run like 黑龙江省黑河市五大连池市 cut the same district differently depending on
         # its neighbours, and the model has to learn each place name once per cut.
+        # (With lookup tokens, whole place names are added tokens, cut before this.)
         pre_tokenizers.Split(Regex(HAN), behavior="isolated"),
-        pre_tokenizers.Split(Regex(QWEN2_SPLIT), behavior="isolated"),
+        pre_tokenizers.Split(Regex(split), behavior="isolated"),
         pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
     ])
     tok.decoder = decoders.ByteLevel()
@@ -57,10 +83,22 @@ def train_tokenizer(texts, vocab_size: int):
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    tok.train_from_iterator(list(texts), trainer)
+    texts = list(texts)
+    if lookup_tokens:
+        # Every area code and postcode prefix must end as one token, however rare in the
+        # data: the trainer also sees each a hundred times, in the context that cuts it.
+        from . import reference
+
+        groups = [f"{code}-" for code in reference.load().area_codes] + [f"{i:02d}0000" for i in range(100)]
+        texts += sorted(groups) * 100
+    tok.train_from_iterator(texts, trainer)
     # The role names and the label words are one token each: the template costs 8 tokens,
     # not 20, and the reward turns on a single token, 正确 or 错误.
     tok.add_tokens([AddedToken(t, normalized=False, special=False) for t in ("user", "assistant", *LABEL_WORDS)])
+    if lookup_tokens:
+        # Added tokens are cut out first, leftmost-longest, by both the Rust tokenizer and
+        # transformers.js (its DictionarySplitter trie): 吉林省吉林市 -> 吉林省 | 吉林市.
+        tok.add_tokens([AddedToken(t, normalized=False, special=False) for t in place_names()])
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token=PAD_TOKEN)
     fast.chat_template = CHAT_TEMPLATE
     return fast
@@ -72,7 +110,12 @@ def build_tiny_model(texts, out_dir: str | Path, args: TinyArguments) -> Path:
     from transformers import AutoModelForSequenceClassification, Qwen2Config
 
     out_dir = Path(out_dir)
-    tokenizer = train_tokenizer(texts, args.tiny_vocab_size)
+    if args.tiny_tokenizer:
+        from .tokenizer import load_tokenizer
+
+        tokenizer = load_tokenizer(args.tiny_tokenizer)
+    else:
+        tokenizer = train_tokenizer(texts, args.tiny_vocab_size, args.tiny_lookup_tokens)
     config = Qwen2Config(
         vocab_size=len(tokenizer),
         hidden_size=args.tiny_hidden_size,
