@@ -175,11 +175,13 @@ describe('review', () => {
     expect(existsSync(file), 'the export test wrote no file').toBe(true);
     const out = join(EXPORTED, 'run');
     rmSync(out, { recursive: true, force: true });
+    // twinscore-train as a module of this checkout, like the export below: the venv's
+    // console script runs whichever clone its editable install last pointed at.
     execFileSync(
-      join(ROOT, '.venv/bin/twinscore-train'),
-      ['--dataset_name', file, '--output_dir', out, '--tiny', '--num_train_epochs', '1', '--per_device_train_batch_size', '4',
-        '--save_strategy', 'no', '--report_to', 'none', '--max_length', '128', '--logging_steps', '1'],
-      { cwd: ROOT, stdio: 'pipe', timeout: 170_000 },
+      join(ROOT, '.venv/bin/python'),
+      ['-m', 'twinscore.train', '--dataset_name', file, '--output_dir', out, '--tiny', '--num_train_epochs', '1',
+        '--per_device_train_batch_size', '4', '--save_strategy', 'no', '--report_to', 'none', '--max_length', '128', '--logging_steps', '1'],
+      { cwd: ROOT, stdio: 'pipe', timeout: 170_000, env: { ...process.env, PYTHONPATH: join(ROOT, 'training') } },
     );
     expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
