@@ -9,7 +9,7 @@
 # twinscore-train --tiny --max_train_minutes MINUTES (the schedule fits the steps that fit)
 # into $RUNS/<name>; the validation accuracy of each is printed and written with its
 # step count to $RUNS/summary.json. Logs go to $RUNS/sweep.log, one line prefix per run.
-# TRAIN_ARGS is added to every run's command line, e.g. TRAIN_ARGS=--tiny_lookup_tokens
+# TRAIN_ARGS is added to every run's command line, e.g. TRAIN_ARGS=--tiny_place_tokens
 # (the default model's tokenizer), or --tiny_tokenizer DIR where the reference data that
 # option reads is not at hand (a lent GPU machine).
 set -uo pipefail

@@ -29,13 +29,14 @@ fi
 
 "$PY" -m twinscore.build_dataset --generate 600000 --val_size 0.01 --test_size 0.02 --seed 20261125 --strict --out "$DATA"
 rm -rf "$RUN-phase1" "$RUN"
-# Phase 1: from random initialisation, with the lookup tokenizer (a place name, an area
-# code, a postcode's province digits are one token each). Hidden 128 x 4 layers: as good
+# Phase 1: from random initialisation, with every place name one token (the shipped
+# weights; --tiny_digit_groups, an area code and a postcode's province digits one token
+# each too, is the next thing to try: training/GPU.md). Hidden 128 x 4 layers: as good
 # as hidden 256 in an earlier sweep at a third of the browser cost. Batch 1024 at 2e-3
 # beat batch 256 at 1e-3 side by side in the same seven GPU minutes, on 2.7 times the
 # records (training/default-model-notes.md).
 "$PY" -m twinscore.train --dataset_name "$DATA" --dataset_test_split validation --output_dir "$RUN-phase1" --tiny \
-  --tiny_lookup_tokens --tiny_vocab_size 8000 --tiny_hidden_size 128 --tiny_layers 4 --tiny_heads 4 --max_length 128 \
+  --tiny_place_tokens --tiny_vocab_size 8000 --tiny_hidden_size 128 --tiny_layers 4 --tiny_heads 4 --max_length 128 \
   --max_steps "$STEPS" --per_device_train_batch_size "$BATCH" --per_device_eval_batch_size 512 \
   --learning_rate 2e-3 --warmup_steps 200 --lr_scheduler_type cosine --weight_decay 0.01 \
   --logging_steps 100 --eval_strategy no --save_strategy steps --save_steps 500 --save_total_limit 2 \

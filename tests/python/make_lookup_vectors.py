@@ -1,4 +1,4 @@
-"""Write a --tiny_lookup_tokens tokenizer and the ids Python gives for records, for
+"""Write a --tiny_place_tokens --tiny_digit_groups tokenizer and the ids Python gives for records, for
 tests/unit/lookup-tokenizer.test.ts to check transformers.js against.
 
     python tests/python/make_lookup_vectors.py OUT_DIR
@@ -31,7 +31,7 @@ EDGES = [
 def main(out: str) -> None:
     out = Path(out)
     texts = [r.text for r in generate(1500, seed=11)] + EDGES
-    train_tokenizer(texts[:1000], 3000, lookup_tokens=True).save_pretrained(out)
+    train_tokenizer(texts[:1000], 3000, place_tokens=True, digit_groups=True).save_pretrained(out)
     tok = load_tokenizer(out)
     cases = [{"text": t, "ids": tok(t, add_special_tokens=False)["input_ids"],
               "prompt_ids": prompt.encode(tok, t, prompt.LABEL_WRONG)} for t in texts]

@@ -34,8 +34,10 @@ def test_pack_carries_the_lookup_tokenizer_and_the_records_asked_for(data, tmp_p
     out = tmp_path / "gpu"
     run("training/lease/pack.py", "--data", str(data), "--records", "100", "--out", str(out), "--wheels", str(tmp_path))
     with tarfile.open(out / "tok.txz") as t:
-        tokenizer = json.load(t.extractfile("tok/tokenizer.json"))
-    assert any(AREA_CODE in p.get("pattern", {}).get("Regex", "") for p in tokenizer["pre_tokenizer"]["pretokenizers"])
+        for name, groups in (("tok", False), ("tok-groups", True)):
+            tokenizer = json.load(t.extractfile(f"{name}/tokenizer.json"))
+            assert len(tokenizer["added_tokens"]) > 3000  # the place names
+            assert any(AREA_CODE in p.get("pattern", {}).get("Regex", "") for p in tokenizer["pre_tokenizer"]["pretokenizers"]) is groups
     packed = json.loads(lzma.open(out / "records.xz").read())
     assert [json.loads(line)[0] for line in packed["train"].splitlines()] == texts(data / "records/train.jsonl")[:100]
     assert len(packed["validation"].splitlines()) == len(texts(data / "records/validation.jsonl"))

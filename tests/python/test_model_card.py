@@ -51,7 +51,7 @@ def test_card_says_which_lookup_tokens_a_tokenizer_has(tmp_path):
     places, groups = read(TOY.parent / "twin-default")
     assert places > 3000 and groups is False
     assert "is one token" in tokenizer_line(places, groups) and "an area code is read digit by digit" in tokenizer_line(places, groups)
-    train_tokenizer(["杭州市西湖区，0571-88234567，邮编310007"] * 5, 600, lookup_tokens=True).save_pretrained(tmp_path)
+    train_tokenizer(["杭州市西湖区，0571-88234567，邮编310007"] * 5, 600, place_tokens=True, digit_groups=True).save_pretrained(tmp_path)
     places, groups = read(tmp_path)
     assert places > 3000 and groups is True
     assert "a landline's area code" in tokenizer_line(places, groups)

@@ -16,7 +16,7 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def lookup():
-    return train_tokenizer(TEXTS, 3000, lookup_tokens=True)
+    return train_tokenizer(TEXTS, 3000, place_tokens=True, digit_groups=True)
 
 
 def pieces(tok, text):
@@ -76,3 +76,19 @@ def test_training_keeps_the_tokenizer_tiny_made(pipeline):
         pre = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))["pre_tokenizer"]
         regexes = [p.get("pattern", {}).get("Regex", "") for p in pre["pretokenizers"]]
         assert HAN in regexes, regexes
+
+
+def test_the_options_reach_the_base_model_folder(tmp_path):
+    """--tiny_place_tokens / --tiny_digit_groups as the trainer parses them, down to the
+    tokenizer build_tiny_model writes for TRL."""
+    from trl import TrlParser
+
+    from twinscore.tiny import TinyArguments, build_tiny_model
+
+    (args,) = TrlParser((TinyArguments,)).parse_args_into_dataclasses(
+        ["--tiny", "--tiny_place_tokens", "--tiny_digit_groups", "--tiny_vocab_size", "600", "--tiny_hidden_size", "16", "--tiny_layers", "1"])
+    folder = build_tiny_model(TEXTS, tmp_path / "base", args)
+    tok = load_tokenizer(folder)
+    assert pieces(tok, "杭州市0571-8") == ["杭州市", "0571", "-", "8"]
+    (plain,) = TrlParser((TinyArguments,)).parse_args_into_dataclasses(["--tiny", "--tiny_place_tokens", "--tiny_vocab_size", "600"])
+    assert plain.tiny_digit_groups is False

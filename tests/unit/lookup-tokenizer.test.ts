@@ -1,5 +1,5 @@
 /**
- * A tokenizer made with --tiny_lookup_tokens (place names as added tokens, area-code and
+ * A tokenizer made with --tiny_place_tokens --tiny_digit_groups (place names as added tokens, area-code and
  * postcode-prefix digit groups in its pre-tokenizer regex) cuts text in transformers.js
  * exactly as in Python: ids for 1,500 generated records and the edge cases of
  * tests/python/make_lookup_vectors.py, which this test runs.

@@ -2,8 +2,9 @@
 
     .venv/bin/python training/lease/pack.py --data data/twin-default [--records N]
 
-- .gpu/tok.txz: the --tiny_lookup_tokens tokenizer, trained here on the whole training
-  split (the machine lacks the reference data it reads), for --tiny_tokenizer there.
+- .gpu/tok.txz: tokenizers trained here on the whole training split (the machine lacks the
+  reference data they read), for --tiny_tokenizer there: tok/ with --tiny_place_tokens
+  (the default model's), tok-groups/ with --tiny_digit_groups as well.
 - .gpu/records.xz: the training and validation records as compact [text, label] lines,
   xz-compressed; training/lease/unpack.py rebuilds the preference pairs there.
 
@@ -105,9 +106,10 @@ def main(argv: list[str] | None = None) -> int:
 
     texts = [json.loads(line)["text"] for line in (data / "records" / "train.jsonl").open(encoding="utf-8")]
     buf = io.BytesIO()
-    with tempfile.TemporaryDirectory() as tok_dir, tarfile.open(fileobj=buf, mode="w:xz") as t:
-        train_tokenizer(texts, args.vocab_size, lookup_tokens=True).save_pretrained(tok_dir)
-        t.add(tok_dir, arcname="tok")
+    with tempfile.TemporaryDirectory() as tmp, tarfile.open(fileobj=buf, mode="w:xz") as t:
+        for name, groups in (("tok", False), ("tok-groups", True)):
+            train_tokenizer(texts, args.vocab_size, place_tokens=True, digit_groups=groups).save_pretrained(Path(tmp) / name)
+            t.add(Path(tmp) / name, arcname=name)
     (out / "tok.txz").write_bytes(buf.getvalue())
 
     validation = compact(data / "records" / "validation.jsonl")

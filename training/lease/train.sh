@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # On a lent GPU machine (the device tool; training/GPU.md), after training/lease/pack.py here:
 #   run  command: OUT=$OUT MINUTES=7 bash training/lease/train.sh   carry: .whl .gpu   timeout_s: 595
-# Trains CONFIGS (name:hidden:layers:heads:lr:batch) side by side from random initialisation
-# with the packed lookup tokenizer, each for MINUTES of training (--max_train_minutes fits
-# the cosine schedule to the steps that fit), and hands their weights back as a split tar
-# ($OUT/models.tar.part-*). The default model is L1024's configuration.
+# Trains CONFIGS (name:hidden:layers:heads:lr:batch[:tokenizer], the tokenizer tok or
+# tok-groups from pack.py, default tok) side by side from random initialisation, each for
+# MINUTES of training (--max_train_minutes fits the cosine schedule to the steps that
+# fit), and hands their weights back as a split tar ($OUT/models.tar.part-*).
+# The default model is L1024's configuration; e.g. CONFIGS="P:128:4:4:2e-3:1024
+# G:128:4:4:2e-3:1024:tok-groups" puts the digit groups against it.
 # GENERATE=N (after pack.py --generate_there) writes N fresh training records there
 # instead of reading them from .gpu/records.xz (seeds SEED.., default 7000).
 set -u
@@ -40,10 +42,10 @@ if [ "$GPU" = 1 ]; then PREC="--bf16 True"; WORKERS=3; NPROC=${NPROC:-8}; else P
 # name hidden layers heads lr batch
 CONFIGS=${CONFIGS:-"L256:128:4:4:1e-3:256 L1024:128:4:4:2e-3:1024"}
 for c in $CONFIGS; do
-  IFS=: read -r name hidden layers heads lr batch <<<"$c"
+  IFS=: read -r name hidden layers heads lr batch tok <<<"$c"
   log "start $name hidden=$hidden layers=$layers heads=$heads lr=$lr batch=$batch"
   HF_DATASETS_CACHE=/tmp/hfcache/$name $PYBIN -m twinscore.train --dataset_name $DATA --dataset_test_split validation \
-    --output_dir /tmp/runs/$name --tiny --tiny_tokenizer /tmp/tokx/tok --tiny_hidden_size $hidden --tiny_layers $layers \
+    --output_dir /tmp/runs/$name --tiny --tiny_tokenizer /tmp/tokx/${tok:-tok} --tiny_hidden_size $hidden --tiny_layers $layers \
     --tiny_heads $heads --max_length 128 --max_steps 200000 --max_train_minutes $MINUTES \
     --per_device_train_batch_size $batch --per_device_eval_batch_size 512 --learning_rate $lr \
     --warmup_steps 200 --lr_scheduler_type cosine --weight_decay 0.01 --logging_steps 200 \

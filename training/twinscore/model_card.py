@@ -25,8 +25,9 @@ def pct(x) -> str:
 
 
 def lookup_tokens(tokenizer: dict) -> tuple[int, bool]:
-    """What --tiny_lookup_tokens put in a tokenizer.json: how many place names are one
-    token each, and whether the area-code / postcode-prefix digit groups are cut."""
+    """What tiny.py's lookup options put in a tokenizer.json: how many place names are one
+    token each (--tiny_place_tokens), and whether the area-code / postcode-prefix digit
+    groups are cut (--tiny_digit_groups)."""
     from .prompt import LABEL_WORDS
     from .tiny import AREA_CODE
 
@@ -40,7 +41,8 @@ def lookup_tokens(tokenizer: dict) -> tuple[int, bool]:
 def tokenizer_line(places: int, digit_groups: bool) -> str:
     if places:
         what = (
-            "- Tokenizer: trained on the training records (training/twinscore/tiny.py, `--tiny_lookup_tokens`): "
+            "- Tokenizer: trained on the training records (training/twinscore/tiny.py, `--tiny_place_tokens`"
+            + (" `--tiny_digit_groups`" if digit_groups else "") + "): "
             f"each of the {places} province, city and district names of the reference divisions is one "
             "token, so a lookup class compares one token with another instead of first composing a "
             "name from its characters"

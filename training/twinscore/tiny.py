@@ -24,7 +24,7 @@ QWEN2_SPLIT = (
 # onig regex and JavaScript's (transformers.js) read the same way.
 HAN = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 
-# With --tiny_lookup_tokens, two digit groups become tokens of their own, so that the
+# With --tiny_digit_groups, two digit groups become tokens of their own, so that the
 # checks that need a lookup compare one token with one place name instead of composing
 # four digit tokens first:
 # - a landline's area code: 0 + 2 digits (010, 02x) or 0 + 3 digits (03xx-09xx); the
@@ -46,8 +46,9 @@ class TinyArguments:
     tiny_layers: int = field(default=2, metadata={"help": "Number of transformer layers."})
     tiny_heads: int = field(default=4, metadata={"help": "Attention heads (key/value heads are half of these)."})
     tiny_max_positions: int = field(default=512, metadata={"help": "Longest sequence the tiny model accepts."})
-    tiny_tokenizer: str | None = field(default=None, metadata={"help": "A tokenizer folder to use as it is, instead of training one on the dataset (e.g. one made with --tiny_lookup_tokens where the reference data is not at hand)."})
-    tiny_lookup_tokens: bool = field(default=False, metadata={"help": "Tokens for the lookups an auditor makes: every province, city and district name of the reference divisions is one token, and so are a landline's area code and a postcode's province digits (the default model's tokenizer)."})
+    tiny_tokenizer: str | None = field(default=None, metadata={"help": "A tokenizer folder to use as it is, instead of training one on the dataset (e.g. one made with --tiny_place_tokens where the reference data is not at hand)."})
+    tiny_place_tokens: bool = field(default=False, metadata={"help": "Make every province, city and district name of the reference divisions one token, so a lookup compares token with token (the default model's tokenizer)."})
+    tiny_digit_groups: bool = field(default=False, metadata={"help": "Make a landline's area code and a postcode's first two digits (its province) one token each, instead of one token a digit."})
 
 
 def place_names() -> list[str]:
@@ -59,19 +60,19 @@ def place_names() -> list[str]:
     return sorted(names, key=lambda n: (-len(n), n))
 
 
-def train_tokenizer(texts, vocab_size: int, lookup_tokens: bool = False):
+def train_tokenizer(texts, vocab_size: int, place_tokens: bool = False, digit_groups: bool = False):
     from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
     tok = Tokenizer(models.BPE())
     # The digit groups are alternatives ahead of Qwen2's own, in one regex: a split of
     # their own before it would be cut back into single digits by its \p{N}.
-    split = f"{AREA_CODE}|{POSTCODE_PREFIX}|{QWEN2_SPLIT}" if lookup_tokens else QWEN2_SPLIT
+    split = f"{AREA_CODE}|{POSTCODE_PREFIX}|{QWEN2_SPLIT}" if digit_groups else QWEN2_SPLIT
     tok.pre_tokenizer = pre_tokenizers.Sequence([
         # Every Chinese character its own token, as in Chinese BERTs: BPE merges across a
         # run like 黑龙江省黑河市五大连池市 cut the same district differently depending on
         # its neighbours, and the model has to learn each place name once per cut.
-        # (With lookup tokens, whole place names are added tokens, cut before this.)
+        # (With place tokens, whole place names are added tokens, cut before this.)
         pre_tokenizers.Split(Regex(HAN), behavior="isolated"),
         pre_tokenizers.Split(Regex(split), behavior="isolated"),
         pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
@@ -84,7 +85,7 @@ def train_tokenizer(texts, vocab_size: int, lookup_tokens: bool = False):
         show_progress=False,
     )
     texts = list(texts)
-    if lookup_tokens:
+    if digit_groups:
         # Every area code and postcode prefix must end as one token, however rare in the
         # data: the trainer also sees each a hundred times, in the context that cuts it.
         from . import reference
@@ -95,7 +96,7 @@ def train_tokenizer(texts, vocab_size: int, lookup_tokens: bool = False):
     # The role names and the label words are one token each: the template costs 8 tokens,
     # not 20, and the reward turns on a single token, 正确 or 错误.
     tok.add_tokens([AddedToken(t, normalized=False, special=False) for t in ("user", "assistant", *LABEL_WORDS)])
-    if lookup_tokens:
+    if place_tokens:
         # Added tokens are cut out first, leftmost-longest, by both the Rust tokenizer and
         # transformers.js (its DictionarySplitter trie): 吉林省吉林市 -> 吉林省 | 吉林市.
         tok.add_tokens([AddedToken(t, normalized=False, special=False) for t in place_names()])
@@ -115,7 +116,7 @@ def build_tiny_model(texts, out_dir: str | Path, args: TinyArguments) -> Path:
 
         tokenizer = load_tokenizer(args.tiny_tokenizer)
     else:
-        tokenizer = train_tokenizer(texts, args.tiny_vocab_size, args.tiny_lookup_tokens)
+        tokenizer = train_tokenizer(texts, args.tiny_vocab_size, args.tiny_place_tokens, args.tiny_digit_groups)
     config = Qwen2Config(
         vocab_size=len(tokenizer),
         hidden_size=args.tiny_hidden_size,
