@@ -5,7 +5,8 @@
 #
 #   DATA=data/twin-default MINUTES=6 bash training/sweep.sh C:128:4:4:1e-3:256 B:256:4:8:5e-4:256
 #
-# A candidate is name:hidden:layers:heads:learning_rate:batch. Each trains with
+# A candidate is name:hidden:layers:heads:learning_rate:batch[:tokenizer], the last a
+# tokenizer folder for --tiny_tokenizer (default: one trained on the data). Each trains with
 # twinscore-train --tiny --max_train_minutes MINUTES (the schedule fits the steps that fit)
 # into $RUNS/<name>; the validation accuracy of each is printed and written with its
 # step count to $RUNS/summary.json. Logs go to $RUNS/sweep.log, one line prefix per run.
@@ -29,15 +30,16 @@ else
   EXTRA="--bf16 False"
 fi
 for c in "$@"; do
-  IFS=: read -r name hidden layers heads lr batch <<<"$c"
-  [ -n "$batch" ] || { echo "sweep: $c is not name:hidden:layers:heads:lr:batch" >&2; exit 2; }
+  IFS=: read -r name hidden layers heads lr batch tokenizer <<<"$c"
+  [ -n "$batch" ] || { echo "sweep: $c is not name:hidden:layers:heads:lr:batch[:tokenizer]" >&2; exit 2; }
+  [ -z "$tokenizer" ] || [ -f "$tokenizer/tokenizer.json" ] || { echo "sweep: $c: $tokenizer has no tokenizer.json" >&2; exit 2; }
   # A cache per run: concurrent runs building one datasets cache wait on each other's locks.
   HF_DATASETS_CACHE=$RUNS/.cache/$name "$PY" -m twinscore.train --dataset_name "$DATA" --dataset_test_split validation \
     --output_dir "$RUNS/$name" --tiny --tiny_vocab_size 8000 --tiny_hidden_size "$hidden" --tiny_layers "$layers" \
     --tiny_heads "$heads" --max_length 128 --max_steps 1000000 --max_train_minutes "$MINUTES" \
     --per_device_train_batch_size "$batch" --per_device_eval_batch_size 512 --learning_rate "$lr" \
     --warmup_steps 200 --lr_scheduler_type cosine --weight_decay 0.01 --logging_steps 100 \
-    --eval_strategy no --save_strategy no --report_to none --seed 1 --disable_tqdm True $EXTRA ${TRAIN_ARGS:-} \
+    --eval_strategy no --save_strategy no --report_to none --seed 1 --disable_tqdm True $EXTRA ${tokenizer:+--tiny_tokenizer "$tokenizer"} ${TRAIN_ARGS:-} \
     2>&1 | sed -u "s/^/[$name] /" >> "$RUNS/sweep.log" &
 done
 wait

@@ -14,8 +14,13 @@ def sweep(tmp_path, *candidates, minutes="0.2"):
 
 
 def test_trains_each_candidate_for_the_budget_and_compares_them(tmp_path):
+    from twinscore.tiny import train_tokenizer
+
     run("twinscore.build_dataset", "--toy", "600", "--val_size", "0.15", "--seed", "4", "--out", str(tmp_path / "data"))
-    result = sweep(tmp_path, "small:32:1:2:2e-3:8", "wide:64:2:4:1e-3:8")
+    # a given tokenizer for one candidate (the lease's way), one trained on the data for the other
+    given = train_tokenizer(["北京市海淀区学院路29号"] * 3, 300, place_tokens=True)
+    given.save_pretrained(tmp_path / "tok")
+    result = sweep(tmp_path, f"small:32:1:2:2e-3:8:{tmp_path / 'tok'}", "wide:64:2:4:1e-3:8")
     assert result.returncode == 0, result.stdout + result.stderr
     summary = json.loads((tmp_path / "runs/summary.json").read_text())
     assert set(summary) == {"small", "wide"}
@@ -24,6 +29,7 @@ def test_trains_each_candidate_for_the_budget_and_compares_them(tmp_path):
         assert f"sweep: {name} (" in result.stdout
         config = json.loads((tmp_path / "runs" / name / "config.json").read_text())
         assert config["hidden_size"] == {"small": 32, "wide": 64}[name]
+        assert (config["vocab_size"] == len(given)) is (name == "small")
     log = (tmp_path / "runs/sweep.log").read_text()
     assert "[small] " in log and "[wide] " in log
 
@@ -42,3 +48,5 @@ def test_refuses_a_candidate_it_cannot_read(tmp_path):
     assert result.returncode == 2
     assert "small:32:1 is not name:hidden:layers:heads:lr:batch" in result.stderr
     assert sweep(tmp_path).returncode == 2
+    missing = sweep(tmp_path, f"small:32:1:2:2e-3:8:{tmp_path / 'nowhere'}")
+    assert missing.returncode == 2 and f"{tmp_path / 'nowhere'} has no tokenizer.json" in missing.stderr

@@ -48,15 +48,19 @@ def room(wheel_dir: Path) -> int:
     return LIMIT - size - wheels - MARGIN
 
 
-def compact(path: Path, limit: int | None = None) -> list[str]:
-    lines = []
+def read(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as f:
-        for line in f:
-            if limit is not None and len(lines) >= limit:
-                break
-            r = json.loads(line)
-            lines.append(json.dumps([r["text"], r["label"]], ensure_ascii=False))
-    return lines
+        return [json.loads(line) for line in f]
+
+
+def compact(records: list[dict]) -> list[str]:
+    """[text, label] lines: what unpack.py turns back into preference pairs."""
+    return [json.dumps([r["text"], r["label"]], ensure_ascii=False) for r in records]
+
+
+def held_out_key(text: str) -> str:
+    """What pack.py keeps of a validation or test text, and unpack.py compares generated texts by."""
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 def xz(splits: dict[str, str]) -> bytes:
@@ -75,8 +79,7 @@ def pack_reference(out: Path, data: Path, validation: list[str], left: int, whee
     with tarfile.open(fileobj=buf, mode="w:xz", preset=9) as t:
         for f in REFERENCE_FILES:
             t.add(nm / f, arcname=f"nm/{f}")
-    held_out = sorted({hashlib.sha256(json.loads(line)["text"].encode()).hexdigest()[:8]
-                       for split in ("validation", "test") for line in (data / "records" / f"{split}.jsonl").open(encoding="utf-8")})
+    held_out = sorted({held_out_key(r["text"]) for split in ("validation", "test") for r in read(data / "records" / f"{split}.jsonl")})
     blob = xz({"validation": "\n".join(validation), "held_out": "\n".join(held_out)})
     size = len(buf.getvalue()) + len(blob)
     if size > left:
@@ -104,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from twinscore.tiny import train_tokenizer
 
-    texts = [json.loads(line)["text"] for line in (data / "records" / "train.jsonl").open(encoding="utf-8")]
+    train_records = read(data / "records" / "train.jsonl")
+    texts = [r["text"] for r in train_records]
     buf = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp, tarfile.open(fileobj=buf, mode="w:xz") as t:
         for name, groups in (("tok", False), ("tok-groups", True)):
@@ -112,10 +116,10 @@ def main(argv: list[str] | None = None) -> int:
             t.add(Path(tmp) / name, arcname=name)
     (out / "tok.txz").write_bytes(buf.getvalue())
 
-    validation = compact(data / "records" / "validation.jsonl")
+    validation = compact(read(data / "records" / "validation.jsonl"))
     if args.generate_there:
         return pack_reference(out, data, validation, room(wheel_dir) - len(buf.getvalue()), wheel_dir)
-    train = compact(data / "records" / "train.jsonl")
+    train = compact(train_records)
     left = room(wheel_dir) - len(buf.getvalue())
     n = min(args.records or len(train), len(train))
     while True:

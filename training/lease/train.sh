@@ -37,24 +37,17 @@ fi
 $PYBIN training/lease/unpack.py $DATA ${LIMIT:+--limit $LIMIT} "${GENERATED[@]}" 2>&1 | tee -a "$OUT/train.log"
 [ -s $DATA/train.jsonl ] || exit 1
 log "data ready"
-GPU=$($PYBIN -c 'import torch; print(int(torch.cuda.is_available()))')
-if [ "$GPU" = 1 ]; then PREC="--bf16 True"; WORKERS=3; NPROC=${NPROC:-8}; else PREC="--bf16 False"; WORKERS=0; NPROC=1; fi
-# name hidden layers heads lr batch
+# name:hidden:layers:heads:lr:batch[:tok or tok-groups], trained side by side by sweep.sh
 CONFIGS=${CONFIGS:-"L256:128:4:4:1e-3:256 L1024:128:4:4:2e-3:1024"}
+CANDIDATES=()
 for c in $CONFIGS; do
   IFS=: read -r name hidden layers heads lr batch tok <<<"$c"
-  log "start $name hidden=$hidden layers=$layers heads=$heads lr=$lr batch=$batch"
-  HF_DATASETS_CACHE=/tmp/hfcache/$name $PYBIN -m twinscore.train --dataset_name $DATA --dataset_test_split validation \
-    --output_dir /tmp/runs/$name --tiny --tiny_tokenizer /tmp/tokx/${tok:-tok} --tiny_hidden_size $hidden --tiny_layers $layers \
-    --tiny_heads $heads --max_length 128 --max_steps 200000 --max_train_minutes $MINUTES \
-    --per_device_train_batch_size $batch --per_device_eval_batch_size 512 --learning_rate $lr \
-    --warmup_steps 200 --lr_scheduler_type cosine --weight_decay 0.01 --logging_steps 200 \
-    --eval_strategy no --save_strategy no --report_to none --seed 1 --disable_tqdm True \
-    --dataloader_num_workers $WORKERS --dataset_num_proc $NPROC $PREC 2>&1 | grep --line-buffered -v "examples/s" | sed -u "s/^/[$name] /" >> "$OUT/train.log" &
+  CANDIDATES+=("$name:$hidden:$layers:$heads:$lr:$batch:/tmp/tokx/${tok:-tok}")
 done
-wait
+log "start ${CANDIDATES[*]}"
+DATA=$DATA RUNS=/tmp/runs MINUTES=$MINUTES PY=$PYBIN bash training/sweep.sh "${CANDIDATES[@]}" 2>&1 | tee -a "$OUT/train.log"
+grep -v "examples/s" /tmp/runs/sweep.log >> "$OUT/train.log"
 log "all runs ended"
-for c in $CONFIGS; do n=${c%%:*}; echo "$n $(cat /tmp/runs/$n/eval_results.json 2>/dev/null | tr -d '\n ')" | tee -a "$OUT/train.log"; done
-cd /tmp/runs && tar cf /tmp/models.tar --exclude=base-tiny --exclude='checkpoint-*' $(for c in $CONFIGS; do echo ${c%%:*}; done) && split -b 15M -d /tmp/models.tar "$OUT/models.tar.part-" && sha256sum /tmp/models.tar | tee -a "$OUT/train.log"
+cd /tmp/runs && tar cf /tmp/models.tar --exclude=base-tiny --exclude='checkpoint-*' summary.json $(for c in $CONFIGS; do echo ${c%%:*}; done) && split -b 15M -d /tmp/models.tar "$OUT/models.tar.part-" && sha256sum /tmp/models.tar | tee -a "$OUT/train.log"
 log "done"
 ls -la "$OUT"

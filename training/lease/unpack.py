@@ -9,6 +9,7 @@ validation or test record's, so the held-out splits stay unseen. Prints each fil
 import argparse, hashlib, json, lzma
 from pathlib import Path
 from twinscore.dataset import to_pair, pair_line
+from pack import held_out_key  # training/lease/pack.py, beside this script
 
 ap = argparse.ArgumentParser()
 ap.add_argument("out")
@@ -22,7 +23,7 @@ splits = {k: [json.loads(line) for line in v.splitlines()] for k, v in packed.it
 if args.generated:
     held_out = set(packed["held_out"].split())
     fresh = [json.loads(line) for f in args.generated for line in open(f, encoding="utf-8")]
-    kept = [[r["text"], r["label"]] for r in fresh if hashlib.sha256(r["text"].encode()).hexdigest()[:8] not in held_out]
+    kept = [[r["text"], r["label"]] for r in fresh if held_out_key(r["text"]) not in held_out]
     print(f"generated {len(fresh)}, {len(fresh) - len(kept)} dropped as like a held-out record")
     splits["train"] = kept
 for split, rows in splits.items():
