@@ -71,3 +71,16 @@ def test_generate_there_packs_the_reference_and_keeps_held_out_records_out(data,
     assert "generated 53, 3 dropped" in result.stdout
     trained = {json.loads(line)["chosen"][0]["content"] for line in (tmp_path / "pairs/train.jsonl").open(encoding="utf-8")}
     assert len(trained) == 50 and not trained & {json.loads(h)["text"] for h in held}
+
+
+def test_pack_says_when_nothing_fits_beside_the_tree_and_the_wheels(data, tmp_path):
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    with (wheels / "huge-1.0-py3-none-any.whl").open("wb") as f:
+        f.truncate(70 * 2**20)  # sparse: more than a call carries on its own
+    full = run("training/lease/pack.py", "--data", str(data), "--out", str(tmp_path / "gpu"), "--wheels", str(wheels), check=False)
+    assert full.returncode != 0 and "no room for records" in full.stderr
+    for name in ("phonenumberslite-9.0.42-py2.py3-none-any.whl", "china_region-0.0.11-py3-none-any.whl"):
+        (wheels / name).write_bytes(b"")
+    there = run("training/lease/pack.py", "--data", str(data), "--generate_there", "--out", str(tmp_path / "gpu"), "--wheels", str(wheels), check=False)
+    assert there.returncode != 0 and "carry fewer wheels" in there.stderr
