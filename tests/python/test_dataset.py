@@ -98,3 +98,24 @@ def test_duplicates_and_contradictions_are_dropped():
     assert [r.text for r in kept] == ["a"]
     assert duplicates == 1
     assert conflicts == ["b"]
+
+
+def test_exclude_keeps_another_datasets_held_out_records_out(tmp_path, capsys):
+    base = tmp_path / "base"
+    assert build_main(["--generate", "400", "--val_size", "0.25", "--test_size", "0.25", "--seed", "3", "--out", str(base)]) == 0
+    held_out = {r.text for s in ("validation", "test") for r in read_records(base / f"{s}.jsonl")}
+    # the same seed regenerates the held-out records: --exclude must drop every one of them
+    out = tmp_path / "fresh"
+    assert build_main(["--generate", "400", "--exclude", str(base), "--val_size", "0", "--test_size", "0", "--seed", "3", "--out", str(out)]) == 0
+    kept = {r.text for r in read_records(out / "train.jsonl")}
+    assert kept and not kept & held_out
+    assert len(kept) == 400 - len(held_out)
+    assert f"dropped {len(held_out)} of 400 record(s)" in capsys.readouterr().out
+
+
+def test_exclude_and_focus_say_what_is_wrong(tmp_path, capsys):
+    assert build_main(["--generate", "10", "--exclude", str(tmp_path), "--out", str(tmp_path / "o")]) == 1
+    assert f"--exclude {tmp_path}: no validation.jsonl or test.jsonl there" in capsys.readouterr().err
+    assert build_main(["--generate", "10", "--focus", "nonsense=2", "--out", str(tmp_path / "o")]) == 2
+    assert "unknown error class 'nonsense'" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from twinscore import reference
-from twinscore.generate import ERROR_CLASSES, generate
+from twinscore.generate import ERROR_CLASSES, generate, parse_focus
 from twinscore.rules import violations
 
 
@@ -75,3 +75,30 @@ def test_the_seeds_own_cases_are_covered():
     assert any(r.error_class == "phone_letters" and re.search(r"[：:][A-Za-z]+$", r.text) for r in rs)  # 联系电话：a
     assert any(r.error_class == "digits_in_address" and re.search(r"市\d+[^\d号]", r.text) for r in rs)  # 北京市1234海淀区
     assert "号院" in texts and "号楼" in texts  # the seed's correct record shape: …123号院5号楼
+
+
+def test_focus_draws_more_of_the_weighed_classes_and_leaves_the_rest_alone():
+    plain, weighed = generate(4000, seed=21), generate(4000, seed=21, focus={"district_not_in_city": 6, "postcode_region": 6})
+    assert [r.text for r in generate(300, seed=21, focus={})] == [r.text for r in plain[:300]]
+    share = lambda rs, c: sum(r.error_class == c for r in rs) / len(rs)
+    for c in ("district_not_in_city", "postcode_region"):
+        assert share(weighed, c) > 3 * share(plain, c)
+    assert 0.45 < sum(r.correct for r in weighed) / len(weighed) < 0.55
+    assert share(weighed, "junk_symbols") < share(plain, "junk_symbols")
+    for r in weighed:
+        assert r.correct or r.error_class in violations(r.fields["structure"]), r.text
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("district_not_in_cty=4", "unknown error class 'district_not_in_cty'"),
+        ("postcode_region", "'postcode_region' needs a positive weight"),
+        ("postcode_region=0", "needs a positive weight"),
+        ("postcode_region=x", "needs a positive weight"),
+    ],
+)
+def test_focus_refuses_what_it_cannot_weigh(spec, message):
+    with pytest.raises(ValueError, match=message):
+        parse_focus(spec)
+    assert parse_focus("postcode_region=4, area_code_city=2.5") == {"postcode_region": 4.0, "area_code_city": 2.5}

@@ -39,12 +39,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--margin", type=float, default=None, help="add a constant 'margin' column to every pair")
     p.add_argument("--toy", type=int, default=0, metavar="N", help="add N generated toy records (for tests and demos)")
     p.add_argument("--generate", type=int, default=0, metavar="N", help="add N realistic generated records (twinscore-generate), split by entity")
+    p.add_argument("--focus", default="", metavar="CLASS=W,...", help="with --generate: weigh these error classes (others weigh 1), e.g. district_not_in_city=4")
+    p.add_argument("--exclude", nargs="+", default=[], metavar="FOLDER",
+                   help="drop every record whose text is in these dataset folders' validation/test splits, "
+                        "so a fine-tuning set of fresh records never holds an evaluation record")
     p.add_argument("--val_size", type=float, default=0.0, help="fraction held out as validation.jsonl (the export picks the threshold on it); splits by entity")
     p.add_argument("--strict", action="store_true", help="refuse (exit 1) when the diagnostics find the data too uniform to learn from")
     p.add_argument("--base", metavar="FOLDER", help="an existing dataset folder to merge into (its records keep their split)")
     p.add_argument("--corrections", nargs="+", default=[], metavar="JSONL",
                    help="reviewed corrections exported from the app, oldest first: later decisions win")
     return p
+
+
+def held_out_texts(folders: list[str]) -> set[str]:
+    """The texts of the validation and test splits of dataset folders made by build-dataset."""
+    texts: set[str] = set()
+    for folder in map(Path, folders):
+        files = [folder / f"{s}.jsonl" for s in ("validation", "test") if (folder / f"{s}.jsonl").exists()]
+        if not files:
+            raise RecordsError(f"--exclude {folder}: no validation.jsonl or test.jsonl there (a folder made by twinscore-build-dataset)")
+        texts.update(r.text for f in files for r in read_records(f))
+    return texts
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,12 +75,26 @@ def main(argv: list[str] | None = None) -> int:
     records += toy_records(args.toy, seed=args.seed)
     meta: dict[str, dict] = {}
     if args.generate:
-        from .generate import generate
+        from .generate import generate, parse_focus
         from .records import LabelledRecord
 
-        for g in generate(args.generate, seed=args.seed):
+        try:
+            focus = parse_focus(args.focus)
+        except ValueError as e:
+            print(f"build-dataset: {e}", file=sys.stderr)
+            return 2
+        for g in generate(args.generate, seed=args.seed, focus=focus):
             records.append(LabelledRecord(text=g.text, correct=g.correct, where=f"generated record (entity {g.entity})"))
             meta.setdefault(g.text, {"error_class": g.error_class, "error_span": g.error_span, "kind": g.kind, "entity": g.entity})
+    if args.exclude:
+        try:
+            held_out = held_out_texts(args.exclude)
+        except RecordsError as e:
+            print(f"build-dataset: {e}", file=sys.stderr)
+            return 1
+        before = len(records)
+        records = [r for r in records if r.text not in held_out]
+        print(f"build-dataset: --exclude: dropped {before - len(records)} of {before} record(s) found in the held-out splits of {', '.join(args.exclude)}")
     diagnostics = diagnose([r.text for r in records], [r.correct for r in records], [meta.get(r.text, {}).get("error_class") for r in records] if meta else None)
     print("build-dataset: diagnostics\n  " + diagnostics.report().replace("\n", "\n  "))
     for problem in diagnostics.problems():

@@ -444,16 +444,40 @@ def _move_to_city_with_area_code(rng, ref, e: Entity) -> Entity:
     return Entity(e.id, e.name, d, rng.choice(d.streets), e.road, e.house, code + _local(rng, code), True)
 
 
-def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 2) -> list[Record]:
+def parse_focus(spec: str) -> dict[str, float]:
+    """'area_code_city=4,postcode_region=4' -> {class: weight}; unknown classes and
+    weights that are not positive numbers are refused with the list of valid classes."""
+    focus: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, sep, weight = part.partition("=")
+        if name not in ERROR_CLASSES:
+            raise ValueError(f"--focus: unknown error class {name!r}; the classes are {', '.join(ERROR_CLASSES)}")
+        try:
+            w = float(weight) if sep else float("nan")
+        except ValueError:
+            w = float("nan")
+        if not w > 0:
+            raise ValueError(f"--focus: {part!r} needs a positive weight, e.g. {name}=4")
+        focus[name] = w
+    return focus
+
+
+def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 2,
+             focus: dict[str, float] | None = None) -> list[Record]:
     """n records from n/per_entity entities; each entity yields correct and wrong variants.
 
     Several records per entity (one correct, others corrupted) teach the model the
     difference an error makes on the very same person and address, not a surface
     difference between two populations; splits are made by entity.
+
+    focus weighs error classes (others weigh 1): a fine-tuning round can draw more of the
+    classes a model still misses while the correct share stays wrong_share's complement.
+    Without it the draws, and so every record of a seed, are those of earlier versions.
     """
     ref = reference.load()
     rng = random.Random(seed)
     classes = list(ERROR_CLASSES)
+    weights = [focus.get(c, 1.0) for c in classes] if focus else None
     out: list[Record] = []
     seen: set[str] = set()
     i = 0
@@ -462,7 +486,10 @@ def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 
         for _ in range(per_entity):
             if len(out) >= n:
                 break
-            error = rng.choice(classes) if rng.random() < wrong_share else None
+            if rng.random() >= wrong_share:
+                error = None
+            else:
+                error = rng.choices(classes, weights)[0] if weights else rng.choice(classes)
             record = make_record(rng, ref, e, error)
             if record.text not in seen:  # an entity can render the same way twice: keep one
                 seen.add(record.text)
@@ -477,9 +504,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--wrong_share", type=float, default=0.5)
     ap.add_argument("--per_entity", type=int, default=2, help="records drawn from each person/address")
+    ap.add_argument("--focus", default="", metavar="CLASS=W,...", help="weigh these error classes (others weigh 1), e.g. district_not_in_city=4")
     ap.add_argument("--out", required=True, help="output .jsonl (text,label,error_class,error_span,kind,entity) or .csv")
     args = ap.parse_args(argv)
-    records = generate(args.n, args.seed, args.wrong_share, args.per_entity)
+    try:
+        focus = parse_focus(args.focus)
+    except ValueError as e:
+        ap.error(str(e))
+    records = generate(args.n, args.seed, args.wrong_share, args.per_entity, focus)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".csv":
