@@ -109,6 +109,7 @@ def test_exclude_keeps_another_datasets_held_out_records_out(tmp_path, capsys):
     assert build_main(["--generate", "400", "--exclude", str(base), "--val_size", "0", "--test_size", "0", "--seed", "3", "--out", str(out)]) == 0
     kept = {r.text for r in read_records(out / "train.jsonl")}
     assert kept and not kept & held_out
+    assert not (out / "test.jsonl").exists()  # --test_size 0: a training-only set, no empty split
     assert len(kept) == 400 - len(held_out)
     assert f"dropped {len(held_out)} of 400 record(s)" in capsys.readouterr().out
 

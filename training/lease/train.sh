@@ -8,7 +8,8 @@
 # The default model is L1024's configuration; e.g. CONFIGS="P:128:4:4:2e-3:1024
 # G:128:4:4:2e-3:1024:tok-groups" puts the digit groups against it.
 # GENERATE=N (after pack.py --generate_there) writes N fresh training records there
-# instead of reading them from .gpu/records.xz (seeds SEED.., default 7000).
+# instead of reading them from .gpu/records.xz (seeds SEED.., default 7000); FOCUS weighs
+# error classes there as generate --focus does (e.g. FOCUS=district_not_in_city=4).
 set -u
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
@@ -28,7 +29,7 @@ GENERATED=()
 if [ -n "${GENERATE:-}" ]; then  # pack.py --generate_there: fresh training records, 8 generators at once
   mkdir -p /tmp/ref /tmp/gen && tar xJf .gpu/reference.txz -C /tmp/ref || exit 1
   for k in 0 1 2 3 4 5 6 7; do
-    TWINSCORE_NODE_MODULES=/tmp/ref/nm $PYBIN -m twinscore.generate --n $(( GENERATE / 8 )) --seed $(( ${SEED:-7000} + k )) --out /tmp/gen/$k.jsonl &
+    TWINSCORE_NODE_MODULES=/tmp/ref/nm $PYBIN -m twinscore.generate --n $(( GENERATE / 8 )) --seed $(( ${SEED:-7000} + k )) ${FOCUS:+--focus $FOCUS} --out /tmp/gen/$k.jsonl &
   done
   wait
   GENERATED=(--generated /tmp/gen/*.jsonl)

@@ -123,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     write_pairs(out / "train.jsonl", train, args.margin)
-    write_pairs(out / "test.jsonl", test, args.margin)
-    splits = {"train": train, "test": test}
+    splits = {"train": train}
+    if test or args.test_size:  # --test_size 0 (a training-only set, e.g. fresh records to fine-tune on) writes no empty split
+        write_pairs(out / "test.jsonl", test, args.margin)
+        splits["test"] = test
     if validation:
         write_pairs(out / "validation.jsonl", validation, args.margin)
         splits["validation"] = validation
@@ -139,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"build-dataset: {len(records)} read, {duplicates} exact duplicates dropped, "
         f"{len(kept)} kept ({n_correct} correct / {len(kept) - n_correct} wrong) -> "
-        f"{out}/train.jsonl ({len(train)}), " + (f"{out}/validation.jsonl ({len(validation)}), " if validation else "") + f"{out}/test.jsonl ({len(test)})"
+        f"{out}/train.jsonl ({len(train)}), " + (f"{out}/validation.jsonl ({len(validation)}), " if validation else "") + (f"{out}/test.jsonl ({len(test)})" if "test" in splits else "no test split")
     )
     return 0
 
