@@ -92,3 +92,31 @@ def test_the_options_reach_the_base_model_folder(tmp_path):
     assert pieces(tok, "杭州市0571-8") == ["杭州市", "0571", "-", "8"]
     (plain,) = TrlParser((TinyArguments,)).parse_args_into_dataclasses(["--tiny", "--tiny_place_tokens", "--tiny_vocab_size", "600"])
     assert plain.tiny_digit_groups is False
+
+
+def test_place_init_writes_the_division_tree_into_the_embeddings(tmp_path):
+    """--tiny_place_init: a district starts near its own city and province and away from
+    others, an area code near its city, a postcode prefix near its province; other rows
+    keep the random init."""
+    import torch
+    from torch.nn.functional import cosine_similarity as cos
+    from transformers import AutoModelForSequenceClassification
+    from trl import TrlParser
+
+    from twinscore.tiny import TinyArguments, build_tiny_model
+
+    argv = ["--tiny", "--tiny_place_tokens", "--tiny_digit_groups", "--tiny_vocab_size", "600", "--tiny_hidden_size", "64", "--tiny_layers", "1"]
+    (args,) = TrlParser((TinyArguments,)).parse_args_into_dataclasses(argv + ["--tiny_place_init"])
+    folder = build_tiny_model(TEXTS, tmp_path / "init", args)
+    (plain_args,) = TrlParser((TinyArguments,)).parse_args_into_dataclasses(argv)
+    plain_folder = build_tiny_model(TEXTS, tmp_path / "plain", plain_args)
+    vocab = load_tokenizer(folder).get_vocab()
+    e = AutoModelForSequenceClassification.from_pretrained(folder).get_input_embeddings().weight.detach()
+    plain = AutoModelForSequenceClassification.from_pretrained(plain_folder).get_input_embeddings().weight.detach()
+    row = lambda name: e[vocab[name]]
+    assert cos(row("西湖区"), row("杭州市"), dim=0) > 0.5 > cos(row("西湖区"), row("石家庄市"), dim=0)
+    assert cos(row("杭州市"), row("浙江省"), dim=0) > 0.5 > cos(row("杭州市"), row("河北省"), dim=0)
+    assert cos(row("0571"), row("杭州市"), dim=0) > 0.5 > cos(row("0571"), row("石家庄市"), dim=0)
+    assert cos(row("31"), row("浙江省"), dim=0) > 0.5 > cos(row("31"), row("河北省"), dim=0)
+    assert not torch.equal(e[vocab["西湖区"]], plain[vocab["西湖区"]])
+    assert torch.equal(e[vocab["user"]], plain[vocab["user"]])  # not a place: untouched
