@@ -4,9 +4,12 @@
  * error class this counts the records the model flags and how often the highlighted span
  * (src/core/explain.ts) overlaps that error span, and prints the table.
  *
- *   npx tsx src/cli/explain-rate.ts [--model public/models/<name>] [--n 300] [--seed 424242] [--records file.jsonl]
+ *   npx tsx src/cli/explain-rate.ts [--model public/models/<name>] [--n 300] [--seed 424242] [--records file.jsonl] [--below 0.1]
  *
  * Without --records it runs the generator (wrong records only) with a seed of its own.
+ * --below counts only records flagged with P(correct) under it (default: the model's
+ * threshold); `--n 225 --below 0.1` is what tests/unit/explain-rate.test.ts holds the
+ * default model to, so a candidate model can be checked against the same floor.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -105,13 +108,17 @@ async function main() {
       n: { type: 'string', default: '300' },
       seed: { type: 'string', default: '424242' },
       records: { type: 'string' },
+      below: { type: 'string' },
     },
   });
+  const below = values.below === undefined ? undefined : Number(values.below);
+  if (below !== undefined && !(below > 0 && below <= 1)) throw new Error(`--below must be a probability in (0, 1], got ${values.below}`);
   const dir = values.model ? resolve(values.model) : await defaultModelDir();
   const records = values.records ? readRecords(values.records) : generateWrongRecords(Number(values.n), Number(values.seed));
   const scorer = await nodeScorer(dir);
-  console.log(`model ${scorer.manifest.name}, ${records.length} generated records\n`);
-  console.log(formatRates(await explanationRates(scorer, records)));
+  const flaggedBelow = below ?? scorer.manifest.threshold;
+  console.log(`model ${scorer.manifest.name}, ${records.length} generated records, flagged with P(correct) < ${flaggedBelow}\n`);
+  console.log(formatRates(await explanationRates(scorer, records, flaggedBelow)));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

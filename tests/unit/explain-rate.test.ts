@@ -5,7 +5,12 @@
  * them; the table per class is printed (the same one `npx tsx src/cli/explain-rate.ts`
  * prints) and held to floors.
  */
-import { beforeAll, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { explanationRates, formatRates, generateWrongRecords, type ClassRate } from '../../src/cli/explain-rate';
 import { defaultModelDir, nodeScorer } from '../../src/cli/node-scorer';
 
@@ -47,4 +52,23 @@ it('highlights the injected error for most error classes', () => {
   const flagged = measured.reduce((n, r) => n + r.flagged, 0);
   const overlapping = measured.reduce((n, r) => n + r.overlapping, 0);
   expect(overlapping / flagged, formatRates(rates)).toBeGreaterThanOrEqual(LOCAL_FLOOR);
+});
+
+describe('the explain-rate CLI', () => {
+  const cli = (...args: string[]) =>
+    promisify(execFile)('npx', ['tsx', 'src/cli/explain-rate.ts', ...args], { cwd: resolve(import.meta.dirname, '../..') });
+
+  it('holds a candidate to a flagging bound of its own (--below), as this test holds the default model', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'explain-rate-')), 'records.jsonl');
+    writeFileSync(file, generateWrongRecords(12, SEED).map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const { stdout } = await cli('--records', file, '--below', '0.1');
+    expect(stdout).toMatch(/12 generated records, flagged with P\(correct\) < 0\.1\n/);
+    expect(stdout).toMatch(/^all\s+12\s+\d+\s+\d+/m);
+  }, 120_000);
+
+  it('refuses a --below that is not a probability', async () => {
+    const failed = await cli('--n', '1', '--below', '2').then(() => null, (e) => e);
+    expect(failed?.code).toBe(1);
+    expect(failed.stderr).toMatch('--below must be a probability in (0, 1], got 2');
+  }, 120_000);
 });
