@@ -3,7 +3,10 @@
  * separators) is deleted in turn and the record re-scored; the field whose removal raises
  * P(correct) most is the most suspicious. Within that field, runs of one character class
  * (digits, Latin letters, Han, symbols) and short character windows are deleted the same
- * way, which narrows "the postcode field" down to "the two extra digits".
+ * way, which narrows "the postcode field" down to "the two extra digits". When no span of
+ * that field repairs the record (makes the model call it correct), the characters of every
+ * field are tried too: a model that knows a record needs its address calls it wrong with
+ * the address deleted, so deleting a whole field need not point at the faulty one.
  *
  * Offsets are code points, as Python slices strings, so a span compares directly with
  * the generator's error_span. Runtime-neutral: it only needs something that scores.
@@ -34,7 +37,8 @@ export interface Explanation {
   pCorrect: number;
   /** Every field, in record order. */
   fields: Span[];
-  /** Character spans inside the most suspicious field, strongest effect first. */
+  /** Character spans inside the most suspicious field (inside every field when that one
+   * held no repair), strongest effect first. */
   chars: Span[];
   /**
    * The span to highlight: the character spans near the best one when they carry most of
@@ -54,15 +58,17 @@ export interface ExplainOptions {
   nearBest?: number;
   /** The character spans become `top` when the best carries at least this share of its field's effect. */
   charShare?: number;
+  /** P(correct) from which the model calls a record correct: a deletion that reaches it repairs the record. */
+  threshold?: number;
 }
 
 // Full- and half-width commas and semicolons, the enumeration comma, bar, tab, line breaks, spaces.
 export const DEFAULT_SEPARATORS = '，,；;、|\t\r\n 　';
-const DEFAULTS: Required<ExplainOptions> = { separators: DEFAULT_SEPARATORS, windows: [1, 2, 3, 4], nearBest: 0.9, charShare: 0.5 };
+const DEFAULTS: Required<ExplainOptions> = { separators: DEFAULT_SEPARATORS, windows: [1, 2, 3, 4], nearBest: 0.9, charShare: 0.5, threshold: 0.5 };
 
-/** The options for a model: its record template's separator splits fields too. */
-export function optionsFor(manifest: { record_template?: { separator: string } }): ExplainOptions {
-  return { separators: DEFAULT_SEPARATORS + (manifest.record_template?.separator ?? '') };
+/** The options for a model: its record template's separator splits fields too, its threshold decides what repairs a record. */
+export function optionsFor(manifest: { record_template?: { separator: string }; threshold?: number }): ExplainOptions {
+  return { separators: DEFAULT_SEPARATORS + (manifest.record_template?.separator ?? ''), threshold: manifest.threshold ?? DEFAULTS.threshold };
 }
 
 /**
@@ -139,12 +145,13 @@ function candidates(chars: string[], field: Range, windows: number[]): Range[] {
 }
 
 export async function explain(scorer: RecordScorer, record: string, options: ExplainOptions = {}): Promise<Explanation> {
-  const { separators, windows, nearBest, charShare } = { ...DEFAULTS, ...options };
+  const { separators, windows, nearBest, charShare, threshold } = { ...DEFAULTS, ...options };
   const chars = Array.from(record);
   const [base] = await scorer.score([record]);
   const margin0 = base.rewardCorrect - base.rewardWrong;
   let evaluations = 1;
   const measure = async (ranges: Range[], isField: boolean): Promise<Span[]> => {
+    if (ranges.length === 0) return [];
     const scored = await scorer.score(ranges.map((r) => without(chars, r, isField, separators)));
     evaluations += ranges.length;
     return ranges.map(([start, end], i) => ({
@@ -156,25 +163,39 @@ export async function explain(scorer: RecordScorer, record: string, options: Exp
       kind: isField ? 'field' : 'chars',
     }));
   };
+  // Strongest first; among equals the shorter span says more precisely where.
+  const strongestFirst = (a: Span, b: Span) => b.effect - a.effect || a.end - a.start - (b.end - b.start);
+  const repairs = (span: Span | null) => !!span && base.pCorrect + span.weight >= threshold;
+  // Several deletions can each repair the record (any two digits of an 8-digit postcode):
+  // the evidence then points at all of them (inside the best one's field), so the
+  // highlight covers them all.
+  const merged = (spans: Span[], field: Range): Span => {
+    const best = spans[0];
+    const near = spans.filter((c) => c.effect >= nearBest * best.effect && c.start >= field[0] && c.end <= field[1]);
+    const [start, end] = [Math.min(...near.map((c) => c.start)), Math.max(...near.map((c) => c.end))];
+    return { start, end, text: chars.slice(start, end).join(''), weight: Math.max(...near.map((c) => c.weight)), effect: best.effect, kind: 'chars' };
+  };
 
   const fields = await measure(splitFields(chars, separators), true);
   if (fields.length === 0) return { record, pCorrect: base.pCorrect, fields, chars: [], top: null, evaluations };
   const field = fields.reduce((a, b) => (b.effect > a.effect ? b : a));
-  // Nothing whose deletion helps: the record has no suspicious span to show.
-  if (field.effect <= 0) return { record, pCorrect: base.pCorrect, fields, chars: [], top: null, evaluations };
-
-  const charSpans = await measure(candidates(chars, [field.start, field.end], windows), false);
-  // Strongest first; among equals the shorter span says more precisely where.
-  charSpans.sort((a, b) => b.effect - a.effect || a.end - a.start - (b.end - b.start));
-  const best = charSpans[0];
-  let top = field;
-  if (best && best.effect > 0 && best.effect >= charShare * field.effect) {
-    // Several deletions can each repair the record (any two digits of an 8-digit postcode):
-    // the evidence then points at all of them, so the highlight covers them all.
-    const near = charSpans.filter((c) => c.effect >= nearBest * best.effect);
-    const [start, end] = [Math.min(...near.map((c) => c.start)), Math.max(...near.map((c) => c.end))];
-    const weight = Math.max(...near.map((c) => c.weight));
-    top = { start, end, text: chars.slice(start, end).join(''), weight, effect: best.effect, kind: 'chars' };
+  let charSpans: Span[] = [];
+  let top: Span | null = null;
+  if (field.effect > 0) {
+    charSpans = (await measure(candidates(chars, [field.start, field.end], windows), false)).sort(strongestFirst);
+    const best = charSpans[0];
+    top = best && best.effect > 0 && best.effect >= charShare * field.effect ? merged(charSpans, [field.start, field.end]) : field;
+  }
+  if (base.pCorrect < threshold && !repairs(top)) {
+    // A flagged record, and no deletion in or of that field makes it look correct: try the
+    // characters of every other field, and show the strongest span if it does.
+    const rest = fields.filter((f) => f !== field || field.effect <= 0);
+    charSpans = [...charSpans, ...(await measure(rest.flatMap((f) => candidates(chars, [f.start, f.end], windows)), false))].sort(strongestFirst);
+    const best = charSpans[0];
+    if (best && best.effect > 0 && repairs(best)) {
+      const home = fields.find((f) => f.start <= best.start && best.end <= f.end)!;
+      top = merged(charSpans, [home.start, home.end]);
+    }
   }
   return { record, pCorrect: base.pCorrect, fields, chars: charSpans, top, evaluations };
 }

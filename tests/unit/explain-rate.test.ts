@@ -24,9 +24,8 @@ const LOCAL_FLOOR = 0.7;
 /**
  * Only records the model calls wrong with P(correct) below this count: there it has found
  * the error, and the highlight must show where. Near the threshold the model guesses, and
- * no explanation can point at an error it did not see; the default model (89 % accuracy,
- * see its MODEL_CARD.md) has not learned the lookup classes (another city's area code,
- * another province's postcode), so it flags almost none of those confidently.
+ * no explanation can point at an error it did not see (the default model's weakest classes
+ * are the lookups, see its MODEL_CARD.md).
  */
 const CONFIDENT = 0.1;
 

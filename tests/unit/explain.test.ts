@@ -7,7 +7,8 @@
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeScorer } from '../../src/cli/node-scorer';
-import { classRuns, explain, segments, splitFields } from '../../src/core/explain';
+import { baseline } from '../../src/cli/baseline';
+import { classRuns, explain, segments, splitFields, type RecordScorer } from '../../src/core/explain';
 import { howItWorks } from '../../src/core/how-it-works';
 import type { Scorer } from '../../src/core/scorer';
 import { modelDirs, readParity } from './models';
@@ -32,6 +33,36 @@ describe('splitting a record', () => {
     expect(runs).toEqual(['北京', '5582', '市', '#?', '路', 'ab']);
     const phone = codePoints('138１２345678');
     expect(classRuns(phone, [0, phone.length]).map(([a, b]) => phone.slice(a, b).join(''))).toEqual(['138', '１２', '345678']);
+  });
+});
+
+describe('a scorer that calls a record without its address wrong', () => {
+  // The rule baseline (validator, address-parse, the division lookup) plus "a record needs
+  // an address": as strict as a well-trained model, for which deleting the faulty field
+  // makes the record no more correct than before.
+  const strict: RecordScorer = {
+    async score(records) {
+      return records.map((r) => {
+        const margin = baseline(r).correct && /[市区县].*号/.test(r) ? 5 : -5;
+        return { pCorrect: 1 / (1 + Math.exp(-margin)), rewardCorrect: margin, rewardWrong: 0 };
+      });
+    },
+  };
+
+  it('still finds the junk inside an address when no field deletion helps', async () => {
+    const record = '张三，广州市天河区#?@!路12号，邮编：510620';
+    const e = await explain(strict, record, { threshold: 0.5 });
+    expect(e.pCorrect).toBeLessThan(0.5);
+    expect(e.fields.every((f) => f.effect <= 0)).toBe(true); // deleting the address leaves no address
+    expect(e.top).toMatchObject({ text: '#?@!', kind: 'chars', start: 9, end: 13 });
+    expect(e.pCorrect + e.top!.weight).toBeGreaterThan(0.5);
+    expect(e.evaluations).toBe(1 + e.fields.length + e.chars.length);
+  });
+
+  it('shows nothing when no deletion anywhere repairs the record', async () => {
+    const e = await explain(strict, '张三，联系电话：13812345678', { threshold: 0.5 });
+    expect(e.top).toBeNull();
+    expect(e.chars.length).toBeGreaterThan(0); // every field's characters were tried
   });
 });
 
