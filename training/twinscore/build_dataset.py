@@ -67,31 +67,35 @@ def main(argv: list[str] | None = None) -> int:
     if not args.inputs and not args.toy and not args.generate and not args.base and not args.corrections:
         print("build-dataset: give at least one input file, --toy N, --generate N, --base or --corrections", file=sys.stderr)
         return 2
-    try:
-        records = [r for path in args.inputs for r in read_records(path, args.text_column, args.label_column)]
-    except RecordsError as e:
-        print(f"build-dataset: {e}", file=sys.stderr)
-        return 1
-    records += toy_records(args.toy, seed=args.seed)
-    meta: dict[str, dict] = {}
+    focus: dict[str, float] = {}
     if args.generate:
-        from .generate import generate, parse_focus
-        from .records import LabelledRecord
+        from .generate import parse_focus
 
         try:
             focus = parse_focus(args.focus)
         except ValueError as e:
             print(f"build-dataset: {e}", file=sys.stderr)
             return 2
+    try:  # an unreadable input, --exclude or --base folder: say which, write nothing
+        return build(args, focus)
+    except RecordsError as e:
+        print(f"build-dataset: {e}", file=sys.stderr)
+        return 1
+
+
+def build(args: argparse.Namespace, focus: dict[str, float]) -> int:
+    records = [r for path in args.inputs for r in read_records(path, args.text_column, args.label_column)]
+    records += toy_records(args.toy, seed=args.seed)
+    meta: dict[str, dict] = {}
+    if args.generate:
+        from .generate import generate
+        from .records import LabelledRecord
+
         for g in generate(args.generate, seed=args.seed, focus=focus):
             records.append(LabelledRecord(text=g.text, correct=g.correct, where=f"generated record (entity {g.entity})"))
             meta.setdefault(g.text, {"error_class": g.error_class, "error_span": g.error_span, "kind": g.kind, "entity": g.entity})
     if args.exclude:
-        try:
-            held_out = held_out_texts(args.exclude)
-        except RecordsError as e:
-            print(f"build-dataset: {e}", file=sys.stderr)
-            return 1
+        held_out = held_out_texts(args.exclude)
         before = len(records)
         records = [r for r in records if r.text not in held_out]
         print(f"build-dataset: --exclude: dropped {before - len(records)} of {before} record(s) found in the held-out splits of {', '.join(args.exclude)}")
@@ -106,11 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build-dataset: dropped {len(conflicts)} record(s) labelled both correct and wrong, e.g. {conflicts[0]!r}", file=sys.stderr)
     validation: list = []
     if args.base or args.corrections:
-        try:
-            train, test, report = merge_into_base(args.base, kept, args.corrections, args.test_size, args.seed)
-        except RecordsError as e:
-            print(f"build-dataset: {e}", file=sys.stderr)
-            return 1
+        train, test, report = merge_into_base(args.base, kept, args.corrections, args.test_size, args.seed)
         kept = train + test
         print(f"build-dataset: merged: {report}")
     elif args.val_size or meta:

@@ -449,11 +449,11 @@ def parse_focus(spec: str) -> dict[str, float]:
     weights that are not positive numbers are refused with the list of valid classes."""
     focus: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in spec.split(","))):
-        name, sep, weight = part.partition("=")
+        name, _, weight = part.partition("=")
         if name not in ERROR_CLASSES:
             raise ValueError(f"--focus: unknown error class {name!r}; the classes are {', '.join(ERROR_CLASSES)}")
         try:
-            w = float(weight) if sep else float("nan")
+            w = float(weight)  # "" (no "=") and "x" fail here, as nan and 0 fail below
         except ValueError:
             w = float("nan")
         if not w > 0:

@@ -9,6 +9,7 @@ and our ChatML template, so any unseen character still has a byte fallback.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,8 +136,6 @@ def build_tiny_model(texts, out_dir: str | Path, args: TinyArguments) -> Path:
     torch.manual_seed(0)
     model = AutoModelForSequenceClassification.from_config(config)
     if args.tiny_place_init:
-        import sys
-
         print(f"tiny: --tiny_place_init set {place_init(model, tokenizer)} embedding rows from the division tree", file=sys.stderr)
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
@@ -149,10 +148,9 @@ def place_init(model, tokenizer) -> int:
     Every province, city and district gets a random vector (the model's own init scale);
     a place token starts as the sum along its path (province + city + district), an area
     code as its city's path plus its own vector, a postcode prefix as its province's plus
-    its own. Whether a district lies
-    in the named city, or a code belongs to it, is then one comparison of shared
-    components that the model can learn once for every place, instead of one fact per
-    place from the few records that name it. Still no pretrained weight: the vectors are
+    its own. Whether a district lies in the named city, or a code belongs to it, is then
+    one comparison of shared components that the model can learn once for every place,
+    instead of one fact per place from the few records that name it. Still no pretrained weight: the vectors are
     random, only their sharing comes from the reference data the generator reads.
     A name with several meanings (朝阳区 in 北京市 and 长春市) starts at their mean.
     Returns how many embedding rows were set.
