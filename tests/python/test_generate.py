@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from twinscore import reference
-from twinscore.generate import ERROR_CLASSES, generate, parse_focus
+from twinscore.generate import COMPOUND_SURNAMES, ERROR_CLASSES, GIVEN, PLACEHOLDER_GIVEN, common_hanzi, generate, parse_focus
 from twinscore.rules import violations
 
 
@@ -55,6 +55,18 @@ def test_correct_records_are_as_varied_as_wrong_ones(records):
     assert len({r.text for r in correct}) == len(correct)  # no copies (the seed's trap)
     assert len(layouts(correct)) / len(correct) > 0.5 * len(layouts(wrong)) / len(wrong)
     assert len({r.fields["city"] for r in correct}) > 200  # cities from the whole country
+
+
+def test_names_reach_past_the_commonest_characters(records):
+    """A model that saw only the hundred commonest given-name characters flagged correct
+    records of any other name (陈嘉禾, and the placeholders people type: 张三)."""
+    names = [seg["text"] for r in records if r.correct for field in r.fields["structure"] for seg in field
+             if seg["field"] == "name" and seg["kind"] == "value"]
+    given = Counter(ch for name in names for ch in name[1:])
+    assert len(given) > 500  # the 100 common ones and hundreds of others
+    assert set(given) <= set(common_hanzi()) | set(GIVEN) | set("".join(COMPOUND_SURNAMES))  # hanzi only
+    assert sum(name[1:] in PLACEHOLDER_GIVEN for name in names) > 0.01 * len(names)
+    assert sum(given[ch] for ch in GIVEN) > 0.6 * sum(given.values())  # the common ones still dominate
 
 
 def test_reference_data_is_complete_enough():
