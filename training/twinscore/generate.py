@@ -128,7 +128,7 @@ def _name(rng: random.Random) -> str:
     """Mostly the commonest given-name characters; one name in five draws them from all
     the common hanzi, and a few are the placeholders (张三, 周八) people type when they try
     a tool. A model that saw only the hundred commonest learned that any other name is
-    an error: the shipped weights flagged 陈嘉禾 and 张三 in an otherwise correct record."""
+    an error: its weights flagged 陈嘉禾 and 张三 in an otherwise correct record."""
     surname = rng.choice(COMPOUND_SURNAMES) if rng.random() < 0.03 else rng.choice(SURNAMES)
     kind = rng.random()
     if kind < 0.03:
