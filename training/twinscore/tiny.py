@@ -150,8 +150,9 @@ def place_init(model, tokenizer) -> int:
     code as its city's path plus its own vector, a postcode prefix as its province's plus
     its own. Whether a district lies in the named city, or a code belongs to it, is then
     one comparison of shared components that the model can learn once for every place,
-    instead of one fact per place from the few records that name it. Still no pretrained weight: the vectors are
-    random, only their sharing comes from the reference data the generator reads.
+    instead of one fact per place from the few records that name it. Still no pretrained
+    weight: the vectors are random, only their sharing comes from the reference data the
+    generator reads.
     A name with several meanings (朝阳区 in 北京市 and 长春市) starts at their mean.
     Returns how many embedding rows were set.
     """
