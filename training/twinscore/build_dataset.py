@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--toy", type=int, default=0, metavar="N", help="add N generated toy records (for tests and demos)")
     p.add_argument("--generate", type=int, default=0, metavar="N", help="add N realistic generated records (twinscore-generate), split by entity")
     p.add_argument("--focus", default="", metavar="CLASS=W,...", help="with --generate: weigh these error classes (others weigh 1), e.g. district_not_in_city=4")
+    p.add_argument("--wrong_share", type=float, default=0.5, help="with --generate: the share of wrong records (the rest are correct)")
     p.add_argument("--exclude", nargs="+", default=[], metavar="FOLDER",
                    help="drop every record whose text is in these dataset folders' validation/test splits, "
                         "so a fine-tuning set of fresh records never holds an evaluation record")
@@ -73,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             focus = parse_focus(args.focus)
+            if not 0 < args.wrong_share < 1:
+                raise ValueError(f"--wrong_share must lie strictly between 0 and 1, got {args.wrong_share:g}")
         except ValueError as e:
             print(f"build-dataset: {e}", file=sys.stderr)
             return 2
@@ -91,7 +94,7 @@ def build(args: argparse.Namespace, focus: dict[str, float]) -> int:
         from .generate import generate
         from .records import LabelledRecord
 
-        for g in generate(args.generate, seed=args.seed, focus=focus):
+        for g in generate(args.generate, seed=args.seed, wrong_share=args.wrong_share, focus=focus):
             records.append(LabelledRecord(text=g.text, correct=g.correct, where=f"generated record (entity {g.entity})"))
             meta.setdefault(g.text, {"error_class": g.error_class, "error_span": g.error_span, "kind": g.kind, "entity": g.entity})
     if args.exclude:
