@@ -84,3 +84,31 @@ def test_pack_says_when_nothing_fits_beside_the_tree_and_the_wheels(data, tmp_pa
         (wheels / name).write_bytes(b"")
     there = run("training/lease/pack.py", "--data", str(data), "--generate_there", "--out", str(tmp_path / "gpu"), "--wheels", str(wheels), check=False)
     assert there.returncode != 0 and "carry fewer wheels" in there.stderr
+
+
+def test_finetune_trains_the_shipped_model_on_records_written_there(data, tmp_path):
+    """finetune.sh end to end on the CPU, as on a lent machine but small: the shipped
+    weights recovered from its ONNX file, records generated from the packed reference
+    files, a short run, its weights handed back."""
+    from safetensors.torch import load_file
+
+    gpu, wheels, out, work = tmp_path / "gpu", tmp_path / "wheels", tmp_path / "out", tmp_path / "work"
+    wheels.mkdir()
+    for name in ("phonenumberslite-9.0.42-py2.py3-none-any.whl", "china_region-0.0.11-py3-none-any.whl"):
+        (wheels / name).write_bytes(b"")
+    run("training/lease/pack.py", "--data", str(data), "--generate_there", "--out", str(gpu), "--wheels", str(wheels))
+    env = {"PATH": "/usr/bin:/bin", "SKIP_WHEELS": "1", "PYBIN": sys.executable, "OMP_NUM_THREADS": "1", "OUT": str(out),
+           "WORK": str(work), "GPU_DIR": str(gpu), "GENERATE": "200", "NGEN": "2", "MINUTES": "0.05", "BATCH": "8",
+           "WARMUP": "1", "CONFIGS": "T:1e-4", "FOCUS": "area_code_city=2", "WRONG_SHARE": "0.4", "HOME": str(tmp_path)}
+    result = subprocess.run(["bash", "training/lease/finetune.sh"], cwd=ROOT, env=env, capture_output=True, text=True)
+    log = (out / "train.log").read_text(encoding="utf-8")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "generated 200 records" in log and "train 200 " in log
+    with tarfile.open(out / "T.tar") as t:
+        t.extractall(tmp_path / "T")
+    steps = json.loads((tmp_path / "T/trainer_state.json").read_text())["global_step"]
+    assert steps > 0
+    shipped, tuned = load_file(work / "init/model.safetensors"), load_file(tmp_path / "T/model.safetensors")
+    assert sorted(shipped) == sorted(tuned)
+    assert any(not (shipped[k] == tuned[k]).all() for k in shipped)  # it trained
+    assert "eval_accuracy" in json.loads((tmp_path / "T/eval_results.json").read_text())

@@ -15,6 +15,7 @@ OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 MINUTES=${MINUTES:-5}
 PYBIN=${PYBIN:-python3}
 WORK=${WORK:-/tmp/ft}
+GPU_DIR=${GPU_DIR:-.gpu}  # what pack.py --generate_there wrote
 T0=$(date +%s)
 log() { echo "[$(( $(date +%s) - T0 ))s] $*" | tee -a "$OUT/train.log"; }
 if [ -z "${SKIP_WHEELS:-}" ]; then
@@ -23,7 +24,7 @@ if [ -z "${SKIP_WHEELS:-}" ]; then
 fi
 export PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}training PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false HF_DATASETS_DISABLE_PROGRESS_BARS=1
 $PYBIN -c 'import torch, transformers, trl, datasets; print("torch", torch.__version__, "cuda", torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else "-", "transformers", transformers.__version__, "trl", trl.__version__)' 2>&1 | tee -a "$OUT/train.log" || exit 1
-mkdir -p $WORK/ref $WORK/gen $WORK/data && tar xJf .gpu/reference.txz -C $WORK/ref || exit 1
+mkdir -p $WORK/ref $WORK/gen $WORK/data && tar xJf $GPU_DIR/reference.txz -C $WORK/ref || exit 1
 $PYBIN -m twinscore.unexport --model ${INIT:-public/models/twin-default} --out $WORK/init 2>&1 | grep -v shards | tee -a "$OUT/train.log"
 [ -s $WORK/init/model.safetensors ] || exit 1
 NGEN=${NGEN:-$(nproc)}
@@ -32,7 +33,7 @@ NGEN=${NGEN:-$(nproc)}
 for k in $(seq 0 $(( NGEN - 1 ))); do
   ( TWINSCORE_NODE_MODULES=$WORK/ref/nm $PYBIN -m twinscore.generate --n $(( ${GENERATE:-1000000} / NGEN )) --seed $(( ${SEED:-8000} + k )) \
       ${FOCUS:+--focus $FOCUS} ${WRONG_SHARE:+--wrong_share $WRONG_SHARE} --out $WORK/gen/$k.jsonl > /dev/null &&
-    $PYBIN training/lease/unpack.py $WORK/parts/$k --generated $WORK/gen/$k.jsonl > $WORK/gen/$k.log ) &
+    $PYBIN training/lease/unpack.py $WORK/parts/$k --packed $GPU_DIR/records.xz --generated $WORK/gen/$k.jsonl > $WORK/gen/$k.log ) &
 done
 wait
 awk '/^generated/ {g += $2; d += $3} END {print "generated", g, "records,", d, "dropped as like a held-out record"}' $WORK/gen/*.log | tee -a "$OUT/train.log"
@@ -49,11 +50,12 @@ fi
 # The call's limit kills everything, the weights too. Tokenizing is the one step whose
 # time is not known beforehand, so checkpoints are kept and, at DEADLINE seconds, the
 # newest of each run still going is handed back instead.
-( sleep $(( ${DEADLINE:-100000} - ($(date +%s) - T0) )) 2>/dev/null
+# Its output goes to the log alone, so no stray process holds the caller's pipe open.
+( sleep $(( ${DEADLINE:-100000} - ($(date +%s) - T0) )) 2>/dev/null & echo $! > $WORK/watchdog.sleep; wait $!
   for d in $WORK/runs/*/; do
     name=$(basename $d); ck=$(ls -d $d/checkpoint-* 2>/dev/null | sort -t- -k2 -n | tail -1)
     [ -f $d/eval_results.json ] || [ -z "$ck" ] || { log "deadline: $name handed back at $(basename $ck)"; (cd $ck && tar cf "$OUT/$name-ckpt.tar" model.safetensors config.json trainer_state.json); }
-  done ) &
+  done ) > /dev/null 2>&1 &
 WATCHDOG=$!
 for c in ${CONFIGS:-A:4e-4}; do
   IFS=: read -r name lr <<<"$c"
@@ -65,7 +67,7 @@ for c in ${CONFIGS:-A:4e-4}; do
     2>&1 | grep --line-buffered -v "examples/s" | sed -u "s/^/[$name] /" >> "$OUT/train.log" &
 done
 wait $(jobs -p | grep -v "^$WATCHDOG$")
-kill $WATCHDOG 2>/dev/null
+kill $WATCHDOG $(cat $WORK/watchdog.sleep 2>/dev/null) 2>/dev/null
 log "all runs ended"
 for c in ${CONFIGS:-A:4e-4}; do
   name=${c%%:*}
