@@ -26,8 +26,8 @@ from pathlib import Path
 
 # The wrapper export.py puts around the model (RewardOnly.inner).
 WRAPPER = "inner."
-# What a model folder needs beside its weights, as export.py writes them.
-FOLDER_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json")
+# The tokenizer as export.py writes it; config.json is read, and written again with the weights.
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
 
 
 def _module(node) -> str | None:
@@ -36,8 +36,7 @@ def _module(node) -> str | None:
     if scopes is None:
         return None
     # A Python list literal: ['', 'inner', ..., 'inner.model.layers.0.mlp.up_proj', 'linear_5'].
-    module = ast.literal_eval(scopes)[-2]
-    return module[len(WRAPPER):] if module.startswith(WRAPPER) else module
+    return ast.literal_eval(scopes)[-2].removeprefix(WRAPPER)
 
 
 def onnx_state_dict(onnx_path: Path) -> dict:
@@ -53,7 +52,7 @@ def onnx_state_dict(onnx_path: Path) -> dict:
         array = numpy_helper.to_array(initializers[name])
         return torch.from_numpy((array.T if transpose else array).copy())
 
-    state = {name[len(WRAPPER):]: tensor(name) for name in initializers if name.startswith(WRAPPER)}
+    state = {name.removeprefix(WRAPPER): tensor(name) for name in initializers if name.startswith(WRAPPER)}
     for node in graph.node:
         used = [x for x in node.input if x in initializers]
         if not used:
@@ -67,9 +66,10 @@ def onnx_state_dict(onnx_path: Path) -> dict:
         elif module is not None:
             # The exporter drops an initializer equal to another (a fresh model's norms are
             # all ones) and feeds the survivor to both nodes: name it after this node too.
-            for name in used:
-                if name.startswith(WRAPPER):
-                    state.setdefault(f"{module}.{name.rsplit('.', 1)[1]}", tensor(name))
+            for name in (n for n in used if n.startswith(WRAPPER)):
+                key = f"{module}.{name.rsplit('.', 1)[1]}"
+                if key not in state:  # converted once, not at every node that reads it
+                    state[key] = tensor(name)
     return state
 
 
@@ -80,7 +80,7 @@ def unexport(model_dir: Path, out: Path) -> Path:
     from transformers import AutoConfig, AutoModelForSequenceClassification
 
     onnx_path = model_dir / "onnx" / "model.onnx"
-    for f in (onnx_path, *(model_dir / n for n in FOLDER_FILES)):
+    for f in (onnx_path, model_dir / "config.json", *(model_dir / n for n in TOKENIZER_FILES)):
         if not f.is_file():
             raise SystemExit(f"unexport: {f} is missing; expected a folder written by twinscore.export")
     state = onnx_state_dict(onnx_path)
@@ -97,7 +97,7 @@ def unexport(model_dir: Path, out: Path) -> Path:
             p.copy_(state[k])
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(out))
-    for n in FOLDER_FILES[1:]:
+    for n in TOKENIZER_FILES:
         shutil.copy(model_dir / n, out / n)
     return out
 
