@@ -36,6 +36,26 @@ def test_every_error_class_is_generated_in_comparable_numbers(records):
     assert 0.4 < sum(r.correct for r in records) / len(records) < 0.6
 
 
+def test_half_the_wrong_area_codes_belong_to_a_city_of_the_same_province(records):
+    # A model that knew only which province a code belongs to would catch every wrong
+    # code drawn from across the country; the near half needs the city's own code.
+    ref = reference.load()
+    near = far = 0
+    for r in records:
+        if r.error_class != "area_code_city":
+            continue
+        city = next(c for c in ref.cities if c.code == r.fields["city"])
+        digits = "".join(ch for ch in r.text[r.error_span[0]:r.error_span[1]] if ch.isdigit())
+        owner = ref.area_codes[digits]
+        assert digits != city.area_code, r.text
+        if owner.province.name == city.province.name:
+            near += 1
+        else:
+            far += 1
+    assert near + far > 150
+    assert 0.35 < near / (near + far) < 0.65, (near, far)
+
+
 def test_error_span_points_into_the_text(records):
     for r in records:
         if r.correct:

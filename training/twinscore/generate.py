@@ -39,7 +39,7 @@ ERROR_CLASSES: dict[str, tuple[str, str]] = {
     "phone_letters": ("a phone made of or containing letters (seed case)", "联系电话：a"),
     "phone_length": ("a mobile or landline with too few or too many digits", "联系电话：1381234567"),
     "mobile_prefix": ("an 11-digit mobile in a segment that does not exist", "联系电话：14212345678"),
-    "area_code_city": ("a landline whose area code belongs to another city", "杭州市…，联系电话：010-62345678"),
+    "area_code_city": ("a landline whose area code belongs to another city (half the time one of the same province)", "杭州市…，联系电话：0574-62345678"),
     "district_not_in_city": ("a district not in the named city, or a city not in the named province", "广州市海淀区…"),
     "postcode_region": ("a postcode of another province", "北京市…，邮编：510620"),
     "missing_field": ("a labelled field left empty, or an address without its district", "邮编：，联系电话：…"),
@@ -307,11 +307,26 @@ def mobile_prefix(rng, ref, e, fields):
     seg.mark(0, 3)
 
 
+# The slip a data-entry clerk makes is a neighbouring city's code, not one from across the
+# country; drawn uniformly, only 1 in 27 wrong codes came from the address's province, and
+# a model could catch the rest knowing no more than which province a code belongs to.
+NEAR_AREA_CODE_SHARE = 0.5
+
+
 def area_code_city(rng, ref, e, fields):
     seg = _find(fields, "phone", "value")
-    own = e.district.city.area_code
+    city = e.district.city
+    own = city.area_code
     code = rng.choice([c for c in ref.area_codes if c != own])
     local = _local(rng, code)
+    # A generator of its own, seeded by what was drawn, makes the near/far choice: drawing
+    # from the shared stream would shift it and change every later record of the seed.
+    near = [c for c, other in ref.area_codes.items() if c != own and other.province.name == city.province.name]
+    own_draw = random.Random(f"{own}/{code}/{local}")
+    if near and own_draw.random() < NEAR_AREA_CODE_SHARE:
+        code = own_draw.choice(near)
+        if len(code) == 3 and len(local) == 7:  # 3-digit codes take 8-digit numbers
+            local += own_draw.choice("0123456789")
     seg.text = rng.choice([f"{code}-{local}", f"({code}){local}", f"{code}{local}"])
     seg.mark(0, len(code) + (2 if seg.text.startswith("(") else 0))
 
