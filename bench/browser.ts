@@ -4,12 +4,15 @@
  * Peak memory is the largest sum of RSS over Chromium's processes seen while scoring,
  * sampled every 100 ms (shared pages count once per process, so it over-states a bit).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { CHROMIUM_FLAGS } from '../tests/e2e/browser';
 import type { BenchOptions } from './page';
+import type { GemmRequest } from './gemm.worker';
+
+type GemmCall = Omit<GemmRequest, 'urls'>;
 
 const CONFIG = resolve(import.meta.dirname, 'vite.config.ts');
 
@@ -43,18 +46,15 @@ export function descendantsRssMb(): number {
 
 let built: Promise<unknown> | null = null;
 
-export async function benchBrowser(options: Omit<BenchOptions, 'records'>, records: string[]) {
-  // Build the bench page from the current sources once per bench run (a stale bench/.dist
-  // would time old code).
+/** Open the bench page (built from the current sources once per bench run: a stale
+ * bench/.dist would time old code) in Chromium, and run `use` on it. */
+async function withBenchPage<T>(flags: string[], use: (page: Page) => Promise<T>): Promise<T & { peak_rss_mb: number }> {
   built ??= build({ configFile: CONFIG });
   await built;
   const server = await preview({ configFile: CONFIG, preview: { host: '127.0.0.1', port: 0 } });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('bench preview server has no port');
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: options.backend === 'webgpu' ? [...CHROMIUM_FLAGS, '--enable-unsafe-webgpu'] : CHROMIUM_FLAGS,
-  });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: flags });
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, descendantsRssMb())), 100);
   try {
@@ -63,10 +63,7 @@ export async function benchBrowser(options: Omit<BenchOptions, 'records'>, recor
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`http://127.0.0.1:${address.port}/`);
     await page.waitForFunction(() => 'bench' in window, null, { timeout: 60_000 });
-    const result = await page.evaluate(
-      ([o, r]) => (window as unknown as { bench: (x: BenchOptions) => Promise<Record<string, unknown>> }).bench({ ...o, records: r }),
-      [options, records] as const,
-    );
+    const result = await use(page);
     if (errors.length) throw new Error(`bench page: ${errors.join('; ')}`);
     return { ...result, peak_rss_mb: Math.max(peak, descendantsRssMb()) };
   } finally {
@@ -74,4 +71,27 @@ export async function benchBrowser(options: Omit<BenchOptions, 'records'>, recor
     await browser.close();
     await server.close();
   }
+}
+
+export function benchBrowser(options: Omit<BenchOptions, 'records'>, records: string[]) {
+  return withBenchPage(options.backend === 'webgpu' ? [...CHROMIUM_FLAGS, '--enable-unsafe-webgpu'] : CHROMIUM_FLAGS, (page) =>
+    page.evaluate(
+      ([o, r]) => (window as unknown as { bench: (x: BenchOptions) => Promise<Record<string, unknown>> }).bench({ ...o, records: r }),
+      [options, records] as const,
+    ),
+  );
+}
+
+/** The WASM GEMM ceiling: `torch_bench.py gemm-models`' graphs timed in the page's worker. */
+export function gemmBrowser(models: { fp32: string; int8: string; k: number; n: number }, threads: number) {
+  return withBenchPage(CHROMIUM_FLAGS, async (page) => {
+    const dir = resolve(import.meta.dirname, '.dist/gemm');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(models.fp32, resolve(dir, 'gemm_fp32.onnx'));
+    copyFileSync(models.int8, resolve(dir, 'gemm_int8.onnx'));
+    return page.evaluate(
+      (request) => (window as unknown as { gemm: (r: GemmCall) => Promise<{ gflops: Record<string, number>; threads: number }> }).gemm(request),
+      { k: models.k, n: models.n, threads } satisfies GemmCall,
+    );
+  });
 }

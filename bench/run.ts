@@ -10,7 +10,9 @@
  *   browser_webgpu   the same on WebGPU; null without an adapter. SwiftShader (a CPU
  *                    emulation) is marked and scores only --webgpu-n records: its speed
  *                    says nothing about a GPU
- * plus the two-pass variants of the ONNX methods, to show what single-pass scoring gains.
+ * plus the two-pass variants of the ONNX methods, to show what single-pass scoring gains,
+ * and the kernels' ceiling: one MatMul in the model's widest shape on onnxruntime-node and
+ * on onnxruntime-web's WASM (bench/gemm.ts), to tell the kernels' gap from our code's.
  * Every rate is end to end: record text in, P(correct) out (tokenization included).
  * Writes bench/results/latest.json and bench/results/<date>.json.
  */
@@ -20,7 +22,8 @@ import { cpus, totalmem } from 'node:os';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultModelDir } from '../src/cli/node-scorer';
-import { benchBrowser } from './browser';
+import { benchBrowser, gemmBrowser } from './browser';
+import { GEMM_ROWS } from './gemm';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WORK = resolve(ROOT, 'bench/.work');
@@ -64,6 +67,13 @@ const records = readFileSync(recordsFile, 'utf8').split('\n').filter((l) => l !=
 const common = ['--model', modelDir, '--records', recordsFile, '--threads', String(threads)];
 
 const peak = step('matmul peak', () => py(['peak', '--threads', String(threads)])) as unknown as { matmul_gflops: number };
+const gemmModels = step('GEMM graphs', () => py(['gemm-models', '--model', modelDir, '--out', resolve(WORK, 'gemm')])) as unknown as { fp32: string; int8: string; k: number; n: number };
+type Gemm = { gflops: Record<string, number> };
+const gemm: { shape: number[]; ort_node: Gemm; browser_wasm: Gemm | null } = {
+  shape: [GEMM_ROWS, gemmModels.k, gemmModels.n],
+  ort_node: step('GEMM on onnxruntime-node', () => json(tsx, ['bench/ort-node.ts', '--gemm', resolve(WORK, 'gemm'), '--model', modelDir, '--threads', String(threads)])) as unknown as Gemm,
+  browser_wasm: null,
+};
 const flops = step('FLOPs per record', () => py(['flops', ...common.slice(0, 4)])) as unknown as { two_pass: number; single_pass: number };
 
 const methods: Record<string, Method | null> = {};
@@ -81,6 +91,7 @@ if (!values['skip-browser']) {
       const key = mode === 'dual' ? 'browser_wasm' : 'browser_wasm_two_pass';
       methods[key] = await step(key, () => benchBrowser({ model, backend: 'wasm', threads, mode }, records)) as Method;
     }
+    gemm.browser_wasm = await step('GEMM on WASM', () => gemmBrowser(gemmModels, threads));
     const webgpuN = Math.min(n, Number(values['webgpu-n']));
     const gpu = (await step('browser_webgpu', () =>
       benchBrowser({ model, backend: 'webgpu', threads, mode: 'dual' }, records.slice(0, webgpuN)))) as Method;
@@ -109,6 +120,7 @@ const result = {
   threads,
   flops_per_record: flops,
   matmul_peak_gflops: peak.matmul_gflops,
+  onnxruntime_gemm: gemm,
   ...methods,
   browser_webgpu: methods.browser_webgpu ?? null,
 };
@@ -135,6 +147,14 @@ console.log(
     `single-pass vs two-pass: ort_node ${(methods.ort_node!.records_per_s / methods.ort_node_two_pass!.records_per_s).toFixed(2)}x` +
     (methods.browser_wasm && methods.browser_wasm_two_pass
       ? `, browser_wasm ${(methods.browser_wasm.records_per_s / methods.browser_wasm_two_pass.records_per_s).toFixed(2)}x`
+      : ''),
+);
+const g = (m: Gemm) => `fp32 ${m.gflops.fp32.toFixed(1)}, 8-bit ${m.gflops.int8.toFixed(1)} GFLOP/s`;
+console.log(
+  `onnxruntime GEMM ${gemm.shape.join('x')} (the model's widest MatMul), ${threads} thread(s): node ${g(gemm.ort_node)}` +
+    (gemm.browser_wasm
+      ? `; WASM ${g(gemm.browser_wasm)}: the WASM kernels run at ${(gemm.browser_wasm.gflops.int8 / gemm.ort_node.gflops.int8).toFixed(2)}x native on the 8-bit weights the scorer runs` +
+        (methods.browser_wasm ? `, the whole scorer at ${(methods.browser_wasm.records_per_s / methods.ort_node!.records_per_s).toFixed(2)}x` : '')
       : ''),
 );
 console.log(`wrote bench/results/latest.json`);

@@ -2,6 +2,7 @@
 
     python bench/torch_bench.py records --n 5000 --out bench/.work/records.txt
     python bench/torch_bench.py peak --threads 2
+    python bench/torch_bench.py gemm-models --model public/models/<name> --out bench/.work/gemm
     python bench/torch_bench.py flops --model public/models/<name> --records bench/.work/records.txt
     python bench/torch_bench.py score --method seed|batched --model ... --records ... --threads 2
 
@@ -124,6 +125,34 @@ def matmul_peak(threads: int, size: int = 1024, repeat: int = 20) -> float:
     return best / 1e9
 
 
+def gemm_models(model_dir: Path, out: Path) -> dict:
+    """One-MatMul ONNX graphs in the model's widest shape (hidden x intermediate): fp32, and
+    8-bit MatMulNBits made by the quantizer the export uses. onnxruntime-node and
+    onnxruntime-web each time them with the bench's thread count, so the bench can tell
+    how much of a runtime's gap is its matrix kernels and how much is everything else."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from twinscore.weights import quantize
+
+    config = json.loads((model_dir / "config.json").read_text())
+    k, n = config["hidden_size"], config["intermediate_size"]
+    weight = (np.random.default_rng(0).standard_normal((k, n)) / np.sqrt(k)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["a", "w"], ["y"])], "gemm",
+        [helper.make_tensor_value_info("a", TensorProto.FLOAT, ["m", k])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["m", n])],
+        [numpy_helper.from_array(weight, "w")],
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    fp32, int8 = out / "gemm_fp32.onnx", out / "gemm_int8.onnx"
+    # IR 8 (opset 17): what every onnxruntime the bench runs reads, not the newest onnx writes
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), str(fp32))
+    quantize(fp32, int8)
+    return {"k": k, "n": n, "fp32": str(fp32), "int8": str(int8)}
+
+
 def flops(model_dir: Path, records: list[str]) -> dict:
     """Multiply-add FLOPs per record (2 per MAC), from config.json and the records' token counts.
 
@@ -163,7 +192,7 @@ def flops(model_dir: Path, records: list[str]) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("command", choices=["records", "peak", "flops", "score"])
+    ap.add_argument("command", choices=["records", "peak", "gemm-models", "flops", "score"])
     ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out")
@@ -185,6 +214,9 @@ def main() -> None:
         return
     if args.command == "peak":
         print(json.dumps({"matmul_gflops": matmul_peak(args.threads), "threads": args.threads}))
+        return
+    if args.command == "gemm-models":
+        print(json.dumps(gemm_models(Path(args.model), Path(args.out))))
         return
     records = Path(args.records).read_text(encoding="utf-8").splitlines()
     model_dir = Path(args.model)

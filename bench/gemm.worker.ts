@@ -1,0 +1,35 @@
+/**
+ * The bench's WASM GEMM timing (bench/gemm.ts) in a worker of its own, on the same
+ * onnxruntime-web build and .wasm as the scoring worker, so its threads run as the
+ * scorer's do (the main thread may not block on them).
+ */
+import * as ort from 'onnxruntime-web/webgpu';
+import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { timeGemm } from './gemm';
+
+ort.env.wasm.wasmPaths = { wasm: wasmUrl };
+
+export interface GemmRequest {
+  urls: { fp32: string; int8: string };
+  k: number;
+  n: number;
+  threads: number;
+}
+
+// ORT's threads start as workers of this same bundle: a listener, not `self.onmessage =`,
+// which would replace their own handler, and one that leaves their messages alone.
+self.addEventListener('message', async (e: MessageEvent<GemmRequest>) => {
+  if (!e.data?.urls) return;
+  const { urls, k, n, threads } = e.data;
+  ort.env.wasm.numThreads = threads;
+  try {
+    const gflops: Record<string, number> = {};
+    for (const [precision, url] of Object.entries(urls)) {
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      gflops[precision] = await timeGemm(ort, bytes, k, n, { executionProviders: ['wasm'] });
+    }
+    self.postMessage({ gflops, threads: ort.env.wasm.numThreads });
+  } catch (err) {
+    self.postMessage({ error: String(err) });
+  }
+});
