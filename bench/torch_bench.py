@@ -10,16 +10,14 @@ Each prints one JSON object on its last line. bench/run.ts runs every method in 
 process, so each peak RSS is that method's alone.
 
 The PyTorch model is re-created from the exported fp32 ONNX graph (model.onnx) and
-config.json, so the bench runs on exactly the shipped model without the training run's
-checkpoint: named initializers map to their parameters by name, and each MatMul weight
-(renamed by the exporter) by the module scope the exporter records on its node. The
-rebuilt model must reproduce parity.json's PyTorch rewards within 1e-4, or the bench stops.
+config.json by twinscore.unexport, so the bench runs on exactly the shipped model without
+the training run's checkpoint. The rebuilt model must reproduce parity.json's PyTorch
+rewards within 1e-4, or the bench stops.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import resource
 import sys
@@ -47,29 +45,10 @@ def make_records(n: int, seed: int) -> list[str]:
 
 
 def torch_model_from_onnx(model_dir: Path):
-    import numpy as np
-    import onnx
-    import torch
-    from onnx import numpy_helper
-    from transformers import AutoConfig, AutoModelForSequenceClassification
-
     from twinscore.tokenizer import load_tokenizer
+    from twinscore.unexport import load_exported
 
-    config = AutoConfig.from_pretrained(model_dir)
-    model = AutoModelForSequenceClassification.from_config(config).float().eval()
-    graph = onnx.load(str(model_dir / "onnx" / "model.onnx")).graph
-    arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
-    state = {name.removeprefix("inner."): a for name, a in arrays.items() if name.startswith("inner.")}
-    for node in graph.node:
-        if node.op_type == "MatMul" and node.input[1] in arrays:
-            meta = {p.key: p.value for p in node.metadata_props}
-            module = ast.literal_eval(meta["pkg.torch.onnx.name_scopes"])[-2].removeprefix("inner.")
-            state[f"{module}.weight"] = arrays[node.input[1]].T
-    expected = {k for k in model.state_dict() if "rotary_emb" not in k}
-    missing = expected - state.keys()
-    if missing:
-        raise SystemExit(f"{model_dir}/onnx/model.onnx: cannot find weights for {sorted(missing)}")
-    model.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in state.items() if k in expected}, strict=False)
+    model = load_exported(model_dir).float().eval()
     model.config.use_cache = False
     tokenizer = load_tokenizer(model_dir)
     check_parity(model, tokenizer, model_dir)

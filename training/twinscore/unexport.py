@@ -73,16 +73,13 @@ def onnx_state_dict(onnx_path: Path) -> dict:
     return state
 
 
-def unexport(model_dir: Path, out: Path) -> Path:
-    """Write out/ as a model folder (config, tokenizer, model.safetensors) that
-    twinscore-train takes as --model_name_or_path."""
+def load_exported(model_dir: Path):
+    """The config's PyTorch model holding the weights of model_dir's fp32 graph, checked:
+    every parameter found, with its shape."""
     import torch
     from transformers import AutoConfig, AutoModelForSequenceClassification
 
     onnx_path = model_dir / "onnx" / "model.onnx"
-    for f in (onnx_path, model_dir / "config.json", *(model_dir / n for n in TOKENIZER_FILES)):
-        if not f.is_file():
-            raise SystemExit(f"unexport: {f} is missing; expected a folder written by twinscore.export")
     state = onnx_state_dict(onnx_path)
     model = AutoModelForSequenceClassification.from_config(AutoConfig.from_pretrained(str(model_dir)))
     expected = dict(model.named_parameters())
@@ -95,6 +92,16 @@ def unexport(model_dir: Path, out: Path) -> Path:
     with torch.no_grad():
         for k, p in expected.items():
             p.copy_(state[k])
+    return model
+
+
+def unexport(model_dir: Path, out: Path) -> Path:
+    """Write out/ as a model folder (config, tokenizer, model.safetensors) that
+    twinscore-train takes as --model_name_or_path."""
+    for f in (model_dir / "onnx" / "model.onnx", model_dir / "config.json", *(model_dir / n for n in TOKENIZER_FILES)):
+        if not f.is_file():
+            raise SystemExit(f"unexport: {f} is missing; expected a folder written by twinscore.export")
+    model = load_exported(model_dir)
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(out))
     for n in TOKENIZER_FILES:
