@@ -10,6 +10,7 @@ import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { CHROMIUM_FLAGS } from '../tests/e2e/browser';
 import type { BenchOptions } from './page';
+import { GEMM_PRECISIONS, gemmFile, type GemmModels } from './gemm';
 import type { GemmRequest } from './gemm.worker';
 
 type GemmCall = Omit<GemmRequest, 'urls'>;
@@ -83,12 +84,11 @@ export function benchBrowser(options: Omit<BenchOptions, 'records'>, records: st
 }
 
 /** The WASM GEMM ceiling: `torch_bench.py gemm-models`' graphs timed in the page's worker. */
-export function gemmBrowser(models: { fp32: string; int8: string; k: number; n: number }, threads: number) {
+export function gemmBrowser(models: GemmModels, threads: number) {
   return withBenchPage(CHROMIUM_FLAGS, async (page) => {
     const dir = resolve(import.meta.dirname, '.dist/gemm');
     mkdirSync(dir, { recursive: true });
-    copyFileSync(models.fp32, resolve(dir, 'gemm_fp32.onnx'));
-    copyFileSync(models.int8, resolve(dir, 'gemm_int8.onnx'));
+    for (const precision of GEMM_PRECISIONS) copyFileSync(models[precision], resolve(dir, gemmFile(precision)));
     return page.evaluate(
       (request) => (window as unknown as { gemm: (r: GemmCall) => Promise<{ gflops: Record<string, number>; threads: number }> }).gemm(request),
       { k: models.k, n: models.n, threads } satisfies GemmCall,

@@ -10,6 +10,16 @@ import type { InferenceSession, Tensor } from 'onnxruntime-common';
 /** Rows per MatMul: a batch of 64 records of about 64 tokens, what the scorer runs. */
 export const GEMM_ROWS = 4096;
 
+/** fp32 MatMul, and 8-bit MatMulNBits as the export quantizes the model's weights. */
+export const GEMM_PRECISIONS = ['fp32', 'int8'] as const;
+export type GemmPrecision = (typeof GEMM_PRECISIONS)[number];
+
+/** The name `torch_bench.py gemm-models` gives each graph in its folder. */
+export const gemmFile = (precision: GemmPrecision) => `gemm_${precision}.onnx`;
+
+/** What `torch_bench.py gemm-models` prints: its graphs' paths and the MatMul's k x n. */
+export type GemmModels = Record<GemmPrecision, string> & { k: number; n: number };
+
 interface Ort {
   InferenceSession: { create(bytes: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => Tensor;

@@ -3,14 +3,11 @@
  * onnxruntime-web build and .wasm as the scoring worker, so its threads run as the
  * scorer's do (the main thread may not block on them).
  */
-import * as ort from 'onnxruntime-web/webgpu';
-import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import { timeGemm } from './gemm';
-
-ort.env.wasm.wasmPaths = { wasm: wasmUrl };
+import { ort } from '../workers/ort-wasm';
+import { timeGemm, type GemmPrecision } from './gemm';
 
 export interface GemmRequest {
-  urls: { fp32: string; int8: string };
+  urls: Record<GemmPrecision, string>;
   k: number;
   n: number;
   threads: number;

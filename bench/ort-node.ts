@@ -1,15 +1,16 @@
 /**
  * One bench method on onnxruntime-node, in its own process so its peak RSS is its own:
  *   tsx bench/ort-node.ts --model DIR --records FILE --threads N --mode dual|two-pass [--batch N]
- *   tsx bench/ort-node.ts --gemm DIR --model DIR --threads N
+ *   tsx bench/ort-node.ts --gemm DIR --shape KxN --threads N
  * Prints one JSON line: records/s (text in, P(correct) out: tokenization included) and peak
- * RSS; with --gemm, the GFLOP/s of torch_bench.py gemm-models' graphs in DIR (bench/gemm.ts).
+ * RSS; with --gemm, the GFLOP/s of torch_bench.py gemm-models' graphs in DIR, a MatMul of
+ * K inputs and N outputs (bench/gemm.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { nodeScorer } from '../src/cli/node-scorer';
-import { timeGemm } from './gemm';
+import { GEMM_PRECISIONS, gemmFile, timeGemm } from './gemm';
 
 const { values } = parseArgs({
   options: {
@@ -19,14 +20,15 @@ const { values } = parseArgs({
     mode: { type: 'string', default: 'dual' },
     batch: { type: 'string', default: '64' },
     gemm: { type: 'string' },
+    shape: { type: 'string' },
   },
 });
 if (values.gemm) {
-  const config = JSON.parse(await readFile(`${values.model}/config.json`, 'utf8'));
-  const [k, n] = [config.hidden_size, config.intermediate_size];
+  const [k, n] = (values.shape ?? '').split('x').map(Number);
+  if (!(k > 0 && n > 0)) throw new Error(`--gemm needs --shape KxN (the MatMul's inner and output sizes), got ${values.shape}`);
   const options = { intraOpNumThreads: Number(values.threads), interOpNumThreads: 1 };
   const gflops: Record<string, number> = {};
-  for (const precision of ['fp32', 'int8']) gflops[precision] = await timeGemm(ort, await readFile(`${values.gemm}/gemm_${precision}.onnx`), k, n, options);
+  for (const precision of GEMM_PRECISIONS) gflops[precision] = await timeGemm(ort, await readFile(`${values.gemm}/${gemmFile(precision)}`), k, n, options);
   console.log(JSON.stringify({ gflops, threads: Number(values.threads) }));
   process.exit(0);
 }

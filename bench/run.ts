@@ -23,7 +23,7 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultModelDir } from '../src/cli/node-scorer';
 import { benchBrowser, gemmBrowser } from './browser';
-import { GEMM_ROWS } from './gemm';
+import { GEMM_ROWS, type GemmModels } from './gemm';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WORK = resolve(ROOT, 'bench/.work');
@@ -67,11 +67,11 @@ const records = readFileSync(recordsFile, 'utf8').split('\n').filter((l) => l !=
 const common = ['--model', modelDir, '--records', recordsFile, '--threads', String(threads)];
 
 const peak = step('matmul peak', () => py(['peak', '--threads', String(threads)])) as unknown as { matmul_gflops: number };
-const gemmModels = step('GEMM graphs', () => py(['gemm-models', '--model', modelDir, '--out', resolve(WORK, 'gemm')])) as unknown as { fp32: string; int8: string; k: number; n: number };
+const gemmModels = step('GEMM graphs', () => py(['gemm-models', '--model', modelDir, '--out', resolve(WORK, 'gemm')])) as unknown as GemmModels;
 type Gemm = { gflops: Record<string, number> };
 const gemm: { shape: number[]; ort_node: Gemm; browser_wasm: Gemm | null } = {
   shape: [GEMM_ROWS, gemmModels.k, gemmModels.n],
-  ort_node: step('GEMM on onnxruntime-node', () => json(tsx, ['bench/ort-node.ts', '--gemm', resolve(WORK, 'gemm'), '--model', modelDir, '--threads', String(threads)])) as unknown as Gemm,
+  ort_node: step('GEMM on onnxruntime-node', () => json(tsx, ['bench/ort-node.ts', '--gemm', resolve(WORK, 'gemm'), '--shape', `${gemmModels.k}x${gemmModels.n}`, '--threads', String(threads)])) as unknown as Gemm,
   browser_wasm: null,
 };
 const flops = step('FLOPs per record', () => py(['flops', ...common.slice(0, 4)])) as unknown as { two_pass: number; single_pass: number };

@@ -125,7 +125,7 @@ def gemm_models(model_dir: Path, out: Path) -> dict:
         [numpy_helper.from_array(weight, "w")],
     )
     out.mkdir(parents=True, exist_ok=True)
-    fp32, int8 = out / "gemm_fp32.onnx", out / "gemm_int8.onnx"
+    fp32, int8 = out / "gemm_fp32.onnx", out / "gemm_int8.onnx"  # the names gemmFile in bench/gemm.ts reads
     # IR 8 (opset 17): what every onnxruntime the bench runs reads, not the newest onnx writes
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), str(fp32))
     quantize(fp32, int8)

@@ -4,8 +4,6 @@
  * WASM otherwise; it reports which one it runs on.
  */
 import * as Comlink from 'comlink';
-import * as ort from 'onnxruntime-web/webgpu';
-import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { chooseWeights, loadModel, type LoadProgress, type ModelSource, type Precision, type Weights } from '../src/core/model-files';
 import { Scorer, type ScoredRecord, type ScoringMode } from '../src/core/scorer';
 import { ortRunner } from '../src/core/ort-runner';
@@ -14,9 +12,8 @@ import { explain, optionsFor, type Explanation } from '../src/core/explain';
 import { howItWorks, type HowItWorks } from '../src/core/how-it-works';
 import { cachingSource, type CacheReport } from '../src/storage/model-cache';
 import { importedSource, importModel } from './model-import';
+import { ort } from './ort-wasm';
 
-// The .wasm is emitted by Vite next to our code: never fetched from a CDN.
-ort.env.wasm.wasmPaths = { wasm: wasmUrl };
 // Threads need cross-origin isolation; without it ORT would fail to start its pool.
 ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
 
