@@ -3,13 +3,8 @@
 # 30 s idle): continues train.sh's best run (by validation accuracy) at LR for MINUTES;
 # the data and the wheels are still in /tmp there. Hands back $OUT/C2.tar.
 #   run  command: OUT=$OUT MINUTES=3.6 BATCH=1024 LR=1e-3 bash training/lease/continue.sh   carry: .whl .gpu
-set -u
-cd "$(dirname "$0")/../.."
-OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
-PYBIN=${PYBIN:-python3}
-T0=$(date +%s)
-[ -z "${SKIP_WHEELS:-}" ] && export PYTHONPATH=/tmp/site
-export PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}training PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false
+WHEELS_INSTALLED=1  # by train.sh, the call before
+source "$(dirname "$0")/common.sh"
 BEST=$($PYBIN -c 'import json,glob; r={p.split("/")[-2]: json.load(open(p))["eval_accuracy"] for p in glob.glob("/tmp/runs/*/eval_results.json") if "/C2" not in p}; print(max(r, key=r.get))') || exit 1
 echo "best $BEST" | tee -a "$OUT/train.log"
 GPU=$($PYBIN -c 'import torch; print(int(torch.cuda.is_available()))')

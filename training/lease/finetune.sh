@@ -9,21 +9,10 @@
 # like a validation or test record, and the candidates in CONFIGS (name:lr) train side
 # by side from the same weights for MINUTES each, at batch BATCH. Their weights come back
 # as $OUT/<name>.tar.
-set -u
-cd "$(dirname "$0")/../.."
-OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
+source "$(dirname "$0")/common.sh"
 MINUTES=${MINUTES:-5}
-PYBIN=${PYBIN:-python3}
 WORK=${WORK:-/tmp/ft}
 GPU_DIR=${GPU_DIR:-.gpu}  # what pack.py --generate_there wrote
-T0=$(date +%s)
-log() { echo "[$(( $(date +%s) - T0 ))s] $*" | tee -a "$OUT/train.log"; }
-if [ -z "${SKIP_WHEELS:-}" ]; then
-  $PYBIN -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
-  export PYTHONPATH=/tmp/site
-fi
-export PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}training PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false HF_DATASETS_DISABLE_PROGRESS_BARS=1
-$PYBIN -c 'import torch, transformers, trl, datasets; print("torch", torch.__version__, "cuda", torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else "-", "transformers", transformers.__version__, "trl", trl.__version__)' 2>&1 | tee -a "$OUT/train.log" || exit 1
 mkdir -p $WORK/ref $WORK/gen $WORK/data && tar xJf $GPU_DIR/reference.txz -C $WORK/ref || exit 1
 $PYBIN -m twinscore.unexport --model ${INIT:-public/models/twin-default} --out $WORK/init 2>&1 | grep -v shards | tee -a "$OUT/train.log"
 [ -s $WORK/init/model.safetensors ] || exit 1

@@ -10,19 +10,8 @@
 # GENERATE=N (after pack.py --generate_there) writes N fresh training records there
 # instead of reading them from .gpu/records.xz (seeds SEED.., default 7000); FOCUS weighs
 # error classes there as generate --focus does (e.g. FOCUS=district_not_in_city=4).
-set -u
-cd "$(dirname "$0")/../.."
-OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
+source "$(dirname "$0")/common.sh"
 MINUTES=${MINUTES:-7}
-PYBIN=${PYBIN:-python3}
-T0=$(date +%s)
-log() { echo "[$(( $(date +%s) - T0 ))s] $*" | tee -a "$OUT/train.log"; }
-if [ -z "${SKIP_WHEELS:-}" ]; then
-  $PYBIN -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
-  export PYTHONPATH=/tmp/site
-fi
-export PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}training PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false
-$PYBIN -c 'import torch, transformers, trl, datasets; print("torch", torch.__version__, "cuda", torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else "-", "transformers", transformers.__version__, "trl", trl.__version__)' 2>&1 | tee -a "$OUT/train.log" || exit 1
 mkdir -p /tmp/tokx && tar xJf .gpu/tok.txz -C /tmp/tokx || exit 1
 DATA=/tmp/devdata; mkdir -p $DATA
 GENERATED=()
