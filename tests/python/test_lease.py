@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from twinscore.tiny import AREA_CODE
+from twinscore.tokenizer import load_tokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,10 +87,12 @@ def test_pack_says_when_nothing_fits_beside_the_tree_and_the_wheels(data, tmp_pa
     assert there.returncode != 0 and "carry fewer wheels" in there.stderr
 
 
-def test_finetune_trains_the_shipped_model_on_records_written_there(data, tmp_path):
+@pytest.mark.parametrize("regroup", ["", "1"])
+def test_finetune_trains_the_shipped_model_on_records_written_there(data, tmp_path, regroup):
     """finetune.sh end to end on the CPU, as on a lent machine but small: the shipped
-    weights recovered from its ONNX file, records generated from the packed reference
-    files, a short run, its weights handed back."""
+    weights recovered from its ONNX file (with REGROUP=1, given the area code as one
+    token), records generated from the packed reference files, a short run, its weights
+    handed back."""
     from safetensors.torch import load_file
 
     gpu, wheels, out, work = tmp_path / "gpu", tmp_path / "wheels", tmp_path / "out", tmp_path / "work"
@@ -99,7 +102,8 @@ def test_finetune_trains_the_shipped_model_on_records_written_there(data, tmp_pa
     run("training/lease/pack.py", "--data", str(data), "--generate_there", "--out", str(gpu), "--wheels", str(wheels))
     env = {"PATH": "/usr/bin:/bin", "SKIP_WHEELS": "1", "PYBIN": sys.executable, "OMP_NUM_THREADS": "1", "OUT": str(out),
            "WORK": str(work), "GPU_DIR": str(gpu), "GENERATE": "200", "NGEN": "2", "MINUTES": "0.05", "BATCH": "8",
-           "WARMUP": "1", "CONFIGS": "T:1e-4", "FOCUS": "area_code_city=2", "WRONG_SHARE": "0.4", "HOME": str(tmp_path)}
+           "WARMUP": "1", "CONFIGS": "T:1e-4", "FOCUS": "area_code_city=2", "WRONG_SHARE": "0.4", "HOME": str(tmp_path),
+           "REGROUP": regroup}
     result = subprocess.run(["bash", "training/lease/finetune.sh"], cwd=ROOT, env=env, capture_output=True, text=True)
     log = (out / "train.log").read_text(encoding="utf-8")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -112,3 +116,5 @@ def test_finetune_trains_the_shipped_model_on_records_written_there(data, tmp_pa
     assert sorted(shipped) == sorted(tuned)
     assert any(not (shipped[k] == tuned[k]).all() for k in shipped)  # it trained
     assert "eval_accuracy" in json.loads((tmp_path / "T/eval_results.json").read_text())
+    tokenizer = load_tokenizer(tmp_path / "T")
+    assert tokenizer.tokenize("0393-1234567")[0] == ("0393" if regroup else "0")

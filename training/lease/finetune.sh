@@ -8,7 +8,8 @@
 # (seeds SEED.., FOCUS and WRONG_SHARE as for twinscore-generate), unpack.py drops any
 # like a validation or test record, and the candidates in CONFIGS (name:lr) train side
 # by side from the same weights for MINUTES each, at batch BATCH. Their weights come back
-# as $OUT/<name>.tar.
+# as $OUT/<name>.tar. REGROUP=1 first gives the recovered model the area code as one token
+# (twinscore.regroup), the digit group its weights have never read.
 source "$(dirname "$0")/common.sh"
 MINUTES=${MINUTES:-5}
 WORK=${WORK:-/tmp/ft}
@@ -16,6 +17,11 @@ GPU_DIR=${GPU_DIR:-.gpu}  # what pack.py --generate_there wrote
 mkdir -p $WORK/ref $WORK/gen $WORK/data && tar xJf $GPU_DIR/reference.txz -C $WORK/ref || exit 1
 $PYBIN -m twinscore.unexport --model ${INIT:-public/models/twin-default} --out $WORK/init 2>&1 | grep -v shards | tee -a "$OUT/train.log"
 [ -s $WORK/init/model.safetensors ] || exit 1
+if [ -n "${REGROUP:-}" ]; then
+  $PYBIN -m twinscore.regroup --model_dir $WORK/init --out $WORK/regrouped 2>&1 | grep -v shards | tee -a "$OUT/train.log"
+  [ -s $WORK/regrouped/model.safetensors ] || exit 1
+  rm -rf $WORK/init && mv $WORK/regrouped $WORK/init
+fi
 NGEN=${NGEN:-$(nproc)}
 # Each generator's records become preference pairs in the same process slot (unpack.py
 # is one core's work, a minute for a million records), then the parts are joined.
