@@ -134,3 +134,17 @@ def test_focus_refuses_what_it_cannot_weigh(spec, message):
     with pytest.raises(ValueError, match=message):
         parse_focus(spec)
     assert parse_focus("postcode_region=4, area_code_city=2.5") == {"postcode_region": 4.0, "area_code_city": 2.5}
+
+
+def test_the_demo_sample_is_what_the_generator_writes_today(tmp_path):
+    """public/samples/demo.csv is train-default-model.sh's last command's output: a change
+    to the generator that leaves it stale shows here, not as a demo of records the
+    generator no longer writes."""
+    from pathlib import Path
+
+    from tests.python.conftest import run
+
+    run("twinscore.generate", "--n", "400", "--seed", "99", "--out", str(tmp_path / "demo.csv"))
+    shipped = Path(__file__).resolve().parents[2] / "public/samples/demo.csv"
+    assert (tmp_path / "demo.csv").read_bytes() == shipped.read_bytes(), "regenerate it: python -m twinscore.generate --n 400 --seed 99 --out public/samples/demo.csv"
+
