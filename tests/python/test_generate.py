@@ -148,3 +148,34 @@ def test_the_demo_sample_is_what_the_generator_writes_today(tmp_path):
     shipped = Path(__file__).resolve().parents[2] / "public/samples/demo.csv"
     assert (tmp_path / "demo.csv").read_bytes() == shipped.read_bytes(), "regenerate it: python -m twinscore.generate --n 400 --seed 99 --out public/samples/demo.csv"
 
+
+def test_twins_add_each_wrong_record_without_its_error_and_draw_nothing_else():
+    plain = generate(3000, seed=5, focus={"area_code_city": 4})
+    paired = generate(3000, seed=5, focus={"area_code_city": 4}, twins=True)
+    # the drawn records are those of the seed without twins, in order; each other record
+    # is the twin of the last wrong one before it (a twin may repeat a correct record the
+    # entity draws next: the two are then told apart by order alone)
+    j, twins, last_wrong = 0, [], None
+    for r in paired:
+        if j < len(plain) and r.text == plain[j].text:
+            j += 1
+        else:
+            twins.append((last_wrong, r))
+        last_wrong = r if not r.correct else last_wrong
+    assert j == len(plain)
+    assert len(twins) > 0.9 * sum(not r.correct for r in plain)
+    for wrong, twin in twins:
+        assert not wrong.correct and twin.correct and twin.error_class is None and twin.error_span is None
+        assert twin.entity == wrong.entity and twin.kind == wrong.kind
+        assert violations(twin.fields["structure"]) == set(), twin.text
+    # a wrong area code's twin is the same text with the city's own code in its place (a
+    # 3-digit code takes an 8-digit local number: one more digit)
+    area = [(w, t) for w, t in twins if w.error_class == "area_code_city"]
+    assert len(area) > 200
+    codes = {c.code: c.area_code for c in reference.load().cities}
+    for w, t in area:
+        a, b = w.error_span
+        wrong_code, own = w.text[a:b].strip("()"), codes[t.fields["city"]]
+        mended = w.text[:a] + w.text[a:b].replace(wrong_code, own) + w.text[b:]
+        assert t.text == mended or (len(own) == 3 and len(t.text) == len(mended) + 1), (w.text, t.text)
+        assert t.text.startswith(mended[: a + len(own) + 2])

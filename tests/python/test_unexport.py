@@ -70,3 +70,18 @@ def test_build_dataset_generates_the_wrong_share_asked_for(tmp_path):
     pairs = [json.loads(line) for line in (tmp_path / "d" / "train.jsonl").open(encoding="utf-8")]
     wrong = sum(p["chosen"][1]["content"] == "错误" for p in pairs)
     assert 0.26 < wrong / len(pairs) < 0.34
+
+
+def test_build_dataset_adds_the_twins_asked_for(tmp_path):
+    """--twins reaches the generator: the records drawn, and a correct twin per wrong one."""
+    args = ["--generate", "1000", "--test_size", "0", "--seed", "2", "--focus", "area_code_city=3"]
+    run("twinscore.build_dataset", *args, "--out", str(tmp_path / "plain"))
+    run("twinscore.build_dataset", *args, "--twins", "--out", str(tmp_path / "twins"))
+    read = lambda d: [json.loads(line) for line in (tmp_path / d / "train.jsonl").open(encoding="utf-8")]
+    plain, twins = read("plain"), read("twins")
+    label = lambda p: p["chosen"][1]["content"]
+    texts = {p["chosen"][0]["content"] for p in plain}
+    assert texts <= {p["chosen"][0]["content"] for p in twins}
+    added = [p for p in twins if p["chosen"][0]["content"] not in texts]
+    assert len(added) > 0.9 * sum(label(p) == "错误" for p in plain)
+    assert {label(p) for p in added} == {"正确"}

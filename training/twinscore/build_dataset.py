@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--generate", type=int, default=0, metavar="N", help="add N realistic generated records (twinscore-generate), split by entity")
     p.add_argument("--focus", default="", metavar="CLASS=W,...", help="with --generate: weigh these error classes (others weigh 1), e.g. district_not_in_city=4")
     p.add_argument("--wrong_share", type=float, default=0.5, help="with --generate: the share of wrong records (the rest are correct)")
+    p.add_argument("--twins", action="store_true", help="with --generate: add each wrong record's correct twin, the same record without its error (twinscore-generate --twins)")
     p.add_argument("--exclude", nargs="+", default=[], metavar="FOLDER",
                    help="drop every record whose text is in these dataset folders' validation/test splits, "
                         "so a fine-tuning set of fresh records never holds an evaluation record")
@@ -94,7 +95,7 @@ def build(args: argparse.Namespace, focus: dict[str, float]) -> int:
         from .generate import generate
         from .records import LabelledRecord
 
-        for g in generate(args.generate, seed=args.seed, wrong_share=args.wrong_share, focus=focus):
+        for g in generate(args.generate, seed=args.seed, wrong_share=args.wrong_share, focus=focus, twins=args.twins):
             records.append(LabelledRecord(text=g.text, correct=g.correct, where=f"generated record (entity {g.entity})"))
             meta.setdefault(g.text, {"error_class": g.error_class, "error_span": g.error_span, "kind": g.kind, "entity": g.entity})
     if args.exclude:

@@ -21,6 +21,7 @@ Usage: twinscore-generate --n 200000 --seed 1 --out data/twin-records.jsonl
 from __future__ import annotations
 
 import argparse
+import copy
 import functools
 import json
 import random
@@ -444,17 +445,45 @@ NEEDS = {
 ADDRESS_KINDS = ("full", "address", "address_postcode", "contact")
 
 
-def make_record(rng: random.Random, ref: reference.Reference, e: Entity, error: str | None) -> Record:
+def make_record(rng: random.Random, ref: reference.Reference, e: Entity, error: str | None,
+                twins: list[Record] | None = None) -> Record:
+    """One record of e, with the error injected; with twins, a wrong record's correct twin
+    (the same layout and separator, the error left out) is appended to it."""
     kinds = [k for k in KINDS if k in NEEDS.get(error, ADDRESS_KINDS if error else KINDS)]
     kind = rng.choice(kinds)
     if error == "area_code_city" and not e.landline:
         e = _as_landline(rng, e)
     if error == "area_code_city" and not e.district.city.area_code:
-        return make_record(rng, ref, _move_to_city_with_area_code(rng, ref, e), error)
+        return make_record(rng, ref, _move_to_city_with_area_code(rng, ref, e), error, twins)
     fields = layout(rng, e, kind)
+    clean = copy.deepcopy(fields) if error and twins is not None else None
     if error:
         INJECT[error](rng, ref, e, fields)
     sep = SEPARATOR if all(s.kind != "label" or s.text in ("邮编：", "联系电话：") for segs in fields for s in segs) and rng.random() < 0.6 else rng.choice(SEPARATORS)
+    if clean is not None:
+        if error == "area_code_city":  # the injection redrew the whole number: mend the code alone
+            clean = _own_area_code(copy.deepcopy(fields), e)
+        twins.append(_render_record(clean, sep, None, kind, e))
+    return _render_record(fields, sep, error, kind, e)
+
+
+def _own_area_code(fields, e: Entity):
+    """area_code_city's fields with the city's own code where the wrong one is, in the same
+    format and with the same local number (one digit longer for a 3-digit code, which takes
+    8; drawn from nothing, so the seed's stream is untouched)."""
+    seg = _find(fields, "phone", "value")
+    a, b = seg.error
+    wrong = seg.text[a:b].strip("()")
+    own = e.district.city.area_code
+    local = seg.text[b:].lstrip("-")
+    if len(own) == 3 and len(local) == 7:
+        local += local[-1]
+    seg.text = seg.text[:a] + seg.text[a:b].replace(wrong, own) + seg.text[b:len(seg.text) - len(seg.text[b:].lstrip("-"))] + local
+    seg.error = None
+    return fields
+
+
+def _render_record(fields, sep: str, error: str | None, kind: str, e: Entity) -> Record:
     text, spans = render(fields, sep)
     marked = [(a + seg.error[0], a + seg.error[1]) for seg, a, _ in spans if seg.error]
     span = (min(m[0] for m in marked), max(m[1] for m in marked)) if marked else None
@@ -496,7 +525,7 @@ def parse_focus(spec: str) -> dict[str, float]:
 
 
 def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 2,
-             focus: dict[str, float] | None = None) -> list[Record]:
+             focus: dict[str, float] | None = None, twins: bool = False) -> list[Record]:
     """n records from n/per_entity entities; each entity yields correct and wrong variants.
 
     Several records per entity (one correct, others corrupted) teach the model the
@@ -506,6 +535,11 @@ def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 
     focus weighs error classes (others weigh 1): a fine-tuning round can draw more of the
     classes a model still misses while the correct share stays wrong_share's complement.
     Without it the draws, and so every record of a seed, are those of earlier versions.
+
+    twins adds, after each wrong record, its correct twin: the same record (layout,
+    separator, values) without the error, so that one pair of texts differs by the error
+    alone (for a wrong area code: the city's own code there instead). The n records are
+    drawn as without it, twins come on top; they draw nothing from the seed's stream.
     """
     ref = reference.load()
     rng = random.Random(seed)
@@ -513,20 +547,32 @@ def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 
     weights = [focus.get(c, 1.0) for c in classes] if focus else None
     out: list[Record] = []
     seen: set[str] = set()
+    drawn = 0  # records kept, twins not counted
+    twin_texts: set[str] = set()
     i = 0
-    while len(out) < n:
+    while drawn < n:
         e = entity(rng, ref, i)
         for _ in range(per_entity):
-            if len(out) >= n:
+            if drawn >= n:
                 break
             if rng.random() >= wrong_share:
                 error = None
             else:
                 error = rng.choices(classes, weights)[0] if weights else rng.choice(classes)
-            record = make_record(rng, ref, e, error)
-            if record.text not in seen:  # an entity can render the same way twice: keep one
-                seen.add(record.text)
-                out.append(record)
+            made: list[Record] = []
+            record = make_record(rng, ref, e, error, made if twins else None)
+            if record.text in seen:  # an entity can render the same way twice: keep one
+                continue
+            seen.add(record.text)
+            out.append(record)
+            drawn += 1
+            # A twin may repeat a correct record drawn later (same label; build-dataset
+            # drops exact duplicates): checking the drawn records against the twins would
+            # change which records a seed draws.
+            for twin in made:
+                if twin.text not in seen and twin.text not in twin_texts:
+                    twin_texts.add(twin.text)
+                    out.append(twin)
         i += 1
     return out
 
@@ -538,13 +584,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--wrong_share", type=float, default=0.5)
     ap.add_argument("--per_entity", type=int, default=2, help="records drawn from each person/address")
     ap.add_argument("--focus", default="", metavar="CLASS=W,...", help="weigh these error classes (others weigh 1), e.g. district_not_in_city=4")
+    ap.add_argument("--twins", action="store_true", help="after each wrong record, add its correct twin: the same record without the error (more than N records in all)")
     ap.add_argument("--out", required=True, help="output .jsonl (text,label,error_class,error_span,kind,entity) or .csv")
     args = ap.parse_args(argv)
     try:
         focus = parse_focus(args.focus)
     except ValueError as e:
         ap.error(str(e))
-    records = generate(args.n, args.seed, args.wrong_share, args.per_entity, focus)
+    records = generate(args.n, args.seed, args.wrong_share, args.per_entity, focus, args.twins)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".csv":
