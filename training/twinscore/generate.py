@@ -475,10 +475,12 @@ def _own_area_code(fields, e: Entity):
     a, b = seg.error
     wrong = seg.text[a:b].strip("()")
     own = e.district.city.area_code
-    local = seg.text[b:].lstrip("-")
+    rest = seg.text[b:]
+    dash = "-" if rest.startswith("-") else ""
+    local = rest[len(dash):]
     if len(own) == 3 and len(local) == 7:
         local += local[-1]
-    seg.text = seg.text[:a] + seg.text[a:b].replace(wrong, own) + seg.text[b:len(seg.text) - len(seg.text[b:].lstrip("-"))] + local
+    seg.text = seg.text[:a] + seg.text[a:b].replace(wrong, own) + dash + local
     seg.error = None
     return fields
 
