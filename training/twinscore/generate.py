@@ -456,14 +456,15 @@ def make_record(rng: random.Random, ref: reference.Reference, e: Entity, error: 
     if error == "area_code_city" and not e.district.city.area_code:
         return make_record(rng, ref, _move_to_city_with_area_code(rng, ref, e), error, twins)
     fields = layout(rng, e, kind)
-    clean = copy.deepcopy(fields) if error and twins is not None else None
+    want_twin = error is not None and twins is not None
+    # area_code_city's injection redraws the whole number: its twin mends the code alone
+    clean = copy.deepcopy(fields) if want_twin and error != "area_code_city" else None
     if error:
         INJECT[error](rng, ref, e, fields)
     sep = SEPARATOR if all(s.kind != "label" or s.text in ("邮编：", "联系电话：") for segs in fields for s in segs) and rng.random() < 0.6 else rng.choice(SEPARATORS)
-    if clean is not None:
-        if error == "area_code_city":  # the injection redrew the whole number: mend the code alone
-            clean = _own_area_code(copy.deepcopy(fields), e)
-        twins.append(_render_record(clean, sep, None, kind, e))
+    if want_twin:
+        twin = clean if clean is not None else _own_area_code(copy.deepcopy(fields), e)
+        twins.append(_render_record(twin, sep, None, kind, e))
     return _render_record(fields, sep, error, kind, e)
 
 
