@@ -10,7 +10,7 @@ import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { CHROMIUM_FLAGS } from '../tests/e2e/browser';
 import type { BenchOptions } from './page';
-import { GEMM_PRECISIONS, gemmFile, type GemmModels } from './gemm';
+import { GEMM_PRECISIONS, gemmFile, type GemmModels, type GemmRates } from './gemm';
 import type { GemmRequest } from './gemm.worker';
 
 type GemmCall = Omit<GemmRequest, 'urls'>;
@@ -90,7 +90,7 @@ export function gemmBrowser(models: GemmModels, threads: number) {
     mkdirSync(dir, { recursive: true });
     for (const precision of GEMM_PRECISIONS) copyFileSync(models[precision], resolve(dir, gemmFile(precision)));
     return page.evaluate(
-      (request) => (window as unknown as { gemm: (r: GemmCall) => Promise<{ gflops: Record<string, number>; threads: number }> }).gemm(request),
+      (request) => (window as unknown as { gemm: (r: GemmCall) => Promise<{ gflops: GemmRates; threads: number }> }).gemm(request),
       { k: models.k, n: models.n, threads } satisfies GemmCall,
     );
   });

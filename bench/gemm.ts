@@ -20,6 +20,9 @@ export const gemmFile = (precision: GemmPrecision) => `gemm_${precision}.onnx`;
 /** What `torch_bench.py gemm-models` prints: its graphs' paths and the MatMul's k x n. */
 export type GemmModels = Record<GemmPrecision, string> & { k: number; n: number };
 
+/** GFLOP/s per precision, as the Node and the browser GEMM timers report them. */
+export type GemmRates = Record<GemmPrecision, number>;
+
 interface Ort {
   InferenceSession: { create(bytes: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => Tensor;

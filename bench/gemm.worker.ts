@@ -4,7 +4,7 @@
  * scorer's do (the main thread may not block on them).
  */
 import { ort } from '../workers/ort-wasm';
-import { timeGemm, type GemmPrecision } from './gemm';
+import { timeGemm, type GemmPrecision, type GemmRates } from './gemm';
 
 export interface GemmRequest {
   urls: Record<GemmPrecision, string>;
@@ -20,8 +20,8 @@ self.addEventListener('message', async (e: MessageEvent<GemmRequest>) => {
   const { urls, k, n, threads } = e.data;
   ort.env.wasm.numThreads = threads;
   try {
-    const gflops: Record<string, number> = {};
-    for (const [precision, url] of Object.entries(urls)) {
+    const gflops = {} as GemmRates;
+    for (const [precision, url] of Object.entries(urls) as [GemmPrecision, string][]) {
       const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
       gflops[precision] = await timeGemm(ort, bytes, k, n, { executionProviders: ['wasm'] });
     }

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { nodeScorer } from '../src/cli/node-scorer';
-import { GEMM_PRECISIONS, gemmFile, timeGemm } from './gemm';
+import { GEMM_PRECISIONS, gemmFile, timeGemm, type GemmRates } from './gemm';
 
 const { values } = parseArgs({
   options: {
@@ -27,7 +27,7 @@ if (values.gemm) {
   const [k, n] = (values.shape ?? '').split('x').map(Number);
   if (!(k > 0 && n > 0)) throw new Error(`--gemm needs --shape KxN (the MatMul's inner and output sizes), got ${values.shape}`);
   const options = { intraOpNumThreads: Number(values.threads), interOpNumThreads: 1 };
-  const gflops: Record<string, number> = {};
+  const gflops = {} as GemmRates;
   for (const precision of GEMM_PRECISIONS) gflops[precision] = await timeGemm(ort, await readFile(`${values.gemm}/${gemmFile(precision)}`), k, n, options);
   console.log(JSON.stringify({ gflops, threads: Number(values.threads) }));
   process.exit(0);

@@ -6,7 +6,7 @@
 import { ScorerBridge } from '../src/app/scorer-bridge';
 import type { Backend } from '../workers/scorer.worker';
 import type { ScoringMode } from '../src/core/scorer';
-import { GEMM_PRECISIONS, gemmFile } from './gemm';
+import { GEMM_PRECISIONS, gemmFile, type GemmRates } from './gemm';
 import type { GemmRequest } from './gemm.worker';
 
 /** Records per call, as src/app/audit.svelte.ts sends them. */
@@ -60,11 +60,11 @@ async function bench(o: BenchOptions) {
 }
 
 /** The WASM GEMM ceiling (bench/gemm.ts) on the graphs bench/browser.ts put under gemm/. */
-async function gemm(request: Omit<GemmRequest, 'urls'>): Promise<{ gflops: Record<string, number>; threads: number }> {
+async function gemm(request: Omit<GemmRequest, 'urls'>): Promise<{ gflops: GemmRates; threads: number }> {
   const worker = new Worker(new URL('./gemm.worker.ts', import.meta.url), { type: 'module' });
   const urls = Object.fromEntries(GEMM_PRECISIONS.map((p) => [p, new URL(`gemm/${gemmFile(p)}`, document.baseURI).href])) as GemmRequest['urls'];
   try {
-    const reply = await new Promise<{ gflops: Record<string, number>; threads: number } | { error: string }>((resolve) => {
+    const reply = await new Promise<{ gflops: GemmRates; threads: number } | { error: string }>((resolve) => {
       worker.onmessage = (e) => resolve(e.data);
       worker.onerror = (e) => resolve({ error: e.message });
       worker.postMessage({ ...request, urls });

@@ -23,7 +23,7 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultModelDir } from '../src/cli/node-scorer';
 import { benchBrowser, gemmBrowser } from './browser';
-import { GEMM_ROWS, type GemmModels } from './gemm';
+import { GEMM_ROWS, type GemmModels, type GemmRates } from './gemm';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WORK = resolve(ROOT, 'bench/.work');
@@ -68,7 +68,7 @@ const common = ['--model', modelDir, '--records', recordsFile, '--threads', Stri
 
 const peak = step('matmul peak', () => py(['peak', '--threads', String(threads)])) as unknown as { matmul_gflops: number };
 const gemmModels = step('GEMM graphs', () => py(['gemm-models', '--model', modelDir, '--out', resolve(WORK, 'gemm')])) as unknown as GemmModels;
-type Gemm = { gflops: Record<string, number> };
+type Gemm = { gflops: GemmRates };
 const gemm: { shape: number[]; ort_node: Gemm; browser_wasm: Gemm | null } = {
   shape: [GEMM_ROWS, gemmModels.k, gemmModels.n],
   ort_node: step('GEMM on onnxruntime-node', () => json(tsx, ['bench/ort-node.ts', '--gemm', resolve(WORK, 'gemm'), '--shape', `${gemmModels.k}x${gemmModels.n}`, '--threads', String(threads)])) as unknown as Gemm,
