@@ -7,15 +7,17 @@
 core, int8 and fp32, next to the rule baseline, per error class, on the held-out test
 split). --also "TITLE=EVAL_JSON" adds another such evaluation under its own title: the
 default model's test split is of a generator since changed, so the card also shows the
-split train-default-model.sh builds today. The manifest gains metrics.test and metrics.per_class ({model, baseline} by
-class), which the app's model card view shows; manifest.json is not in its own file
-list, so adding them changes no checksum.
+split train-default-model.sh builds today. The manifest gains metrics.test and
+metrics.per_class ({model, baseline} by class) from --eval alone, which the app's model
+card view shows; manifest.json is not in its own file list, so adding them changes no
+checksum.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from .generate import ERROR_CLASSES
@@ -94,7 +96,7 @@ def results(evaluation: dict) -> list[str]:
 
 
 def card(manifest: dict, evaluation: dict, diagnostics: dict, config: dict, command: str, notes: str,
-         tokens: tuple[int, bool] = (0, False), also: list[tuple[str, dict]] = ()) -> str:
+         tokens: tuple[int, bool] = (0, False), also: Sequence[tuple[str, dict]] = ()) -> str:
     files = manifest["files"]
     q = manifest["onnx"]["quantized"]
     lines = [
