@@ -28,32 +28,41 @@ def pct(x) -> str:
     return "–" if x is None else f"{100 * x:.2f} %"
 
 
-def lookup_tokens(tokenizer: dict) -> tuple[int, bool]:
+def lookup_tokens(tokenizer: dict) -> tuple[int, bool, bool]:
     """What tiny.py's lookup options put in a tokenizer.json: how many place names are one
-    token each (--tiny_place_tokens), and whether the area-code / postcode-prefix digit
-    groups are cut (--tiny_digit_groups)."""
+    token each (--tiny_place_tokens), and whether the area-code and the postcode-prefix
+    digit groups are cut (--tiny_digit_groups cuts both; twinscore.regroup, the area code
+    alone)."""
     from .prompt import LABEL_WORDS
-    from .tiny import AREA_CODE
+    from .tiny import AREA_CODE, POSTCODE_PREFIX
 
     splits = (tokenizer.get("pre_tokenizer") or {}).get("pretokenizers", [])
-    groups = any(AREA_CODE in (p.get("pattern") or {}).get("Regex", "") for p in splits)
+    patterns = [(p.get("pattern") or {}).get("Regex", "") for p in splits]
     plain = ("user", "assistant", *LABEL_WORDS)
     places = sum(1 for t in tokenizer.get("added_tokens", []) if not t["special"] and t["content"] not in plain)
-    return places, groups
+    return places, any(AREA_CODE in p for p in patterns), any(POSTCODE_PREFIX in p for p in patterns)
 
 
-def tokenizer_line(places: int, digit_groups: bool) -> str:
+def tokenizer_line(places: int, area_code: bool, postcode: bool) -> str:
     if places:
+        groups = {
+            (True, True): ", and so are a landline's area code and a postcode's first two digits (its province). ",
+            (True, False): ", and so is a landline's area code; every other digit, a postcode's among them, "
+            "is its own token. ",
+            (False, True): ", and so are a postcode's first two digits (its province); every other digit, "
+            "an area code's among them, is its own token. ",
+            (False, False): ". Every other Chinese character is its own token, and so is every digit "
+            "(Qwen2's pre-tokenizer; an area code is read digit by digit). ",
+        }[area_code, postcode]
         what = (
             "- Tokenizer: trained on the training records (training/twinscore/tiny.py, `--tiny_place_tokens`"
-            + (" `--tiny_digit_groups`" if digit_groups else "") + "): "
+            + (" `--tiny_digit_groups`" if area_code and postcode else "") + "): "
             f"each of the {places} province, city and district names of the reference divisions is one "
             "token, so a lookup class compares one token with another instead of first composing a "
             "name from its characters"
-            + (", and so are a landline's area code and a postcode's first two digits (its province). "
-               if digit_groups else
-               ". Every other Chinese character is its own token, and so is every digit (Qwen2's "
-               "pre-tokenizer; an area code is read digit by digit). ")
+            + groups
+            + ("The area-code split was given to an already trained model by twinscore.regroup, each "
+               "code's embedding starting from its city's. " if area_code and not postcode else "")
             + "Byte-level fallback for anything unseen, and one token each for the role names and the "
             "label words 正确 / 错误. "
         )
