@@ -88,14 +88,9 @@ def test_pack_says_when_nothing_fits_beside_the_tree_and_the_wheels(data, tmp_pa
     assert there.returncode != 0 and "carry fewer wheels" in there.stderr
 
 
-@pytest.mark.parametrize("regroup", ["", "1"])
-def test_finetune_trains_the_shipped_model_on_records_written_there(data, tmp_path, regroup):
-    """finetune.sh end to end on the CPU, as on a lent machine but small: the shipped
-    weights recovered from its ONNX file, records generated from the packed reference
-    files, a short run, its weights handed back. The second run sets REGROUP=1 (the area
-    code one token) and TWINS=1 (each wrong record's correct twin added)."""
-    from safetensors.torch import load_file
-
+def finetune(data, tmp_path, **settings):
+    """Runs finetune.sh small on the CPU, as on a lent machine: pack.py --generate_there,
+    then the script with these settings over a tiny default set."""
     gpu, wheels, out, work = tmp_path / "gpu", tmp_path / "wheels", tmp_path / "out", tmp_path / "work"
     wheels.mkdir()
     for name in ("phonenumberslite-9.0.42-py2.py3-none-any.whl", "china_region-0.0.11-py3-none-any.whl"):
@@ -104,12 +99,25 @@ def test_finetune_trains_the_shipped_model_on_records_written_there(data, tmp_pa
     env = {"PATH": "/usr/bin:/bin", "SKIP_WHEELS": "1", "PYBIN": sys.executable, "OMP_NUM_THREADS": "1", "OUT": str(out),
            "WORK": str(work), "GPU_DIR": str(gpu), "GENERATE": "200", "NGEN": "2", "MINUTES": "0.05", "BATCH": "8",
            "WARMUP": "1", "CONFIGS": "T:1e-4", "FOCUS": "area_code_city=2", "WRONG_SHARE": "0.4", "HOME": str(tmp_path),
-           "REGROUP": regroup, "TWINS": regroup}
-    result = subprocess.run(["bash", "training/lease/finetune.sh"], cwd=ROOT, env=env, capture_output=True, text=True)
+           **settings}
+    return subprocess.run(["bash", "training/lease/finetune.sh"], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("twins", ["", "1"])
+def test_finetune_trains_the_shipped_model_on_records_written_there(data, tmp_path, twins):
+    """finetune.sh end to end on the CPU, as on a lent machine but small: the shipped
+    weights recovered from its ONNX file, records generated from the packed reference
+    files, a short run, its weights handed back, the area code still one token (the
+    shipped model is regrouped). The second run sets TWINS=1 (each wrong record's correct
+    twin added)."""
+    from safetensors.torch import load_file
+
+    out, work = tmp_path / "out", tmp_path / "work"
+    result = finetune(data, tmp_path, TWINS=twins)
     log = (out / "train.log").read_text(encoding="utf-8")
     assert result.returncode == 0, result.stdout + result.stderr
     generated = int(re.search(r"generated (\d+) records", log).group(1))
-    assert (generated > 250 if regroup else generated == 200) and f"train {generated} " in log
+    assert (generated > 250 if twins else generated == 200) and f"train {generated} " in log
     with tarfile.open(out / "T.tar") as t:
         t.extractall(tmp_path / "T")
     steps = json.loads((tmp_path / "T/trainer_state.json").read_text())["global_step"]
@@ -119,4 +127,14 @@ def test_finetune_trains_the_shipped_model_on_records_written_there(data, tmp_pa
     assert any(not (shipped[k] == tuned[k]).all() for k in shipped)  # it trained
     assert "eval_accuracy" in json.loads((tmp_path / "T/eval_results.json").read_text())
     tokenizer = load_tokenizer(tmp_path / "T")
-    assert tokenizer.tokenize("0393-1234567")[0] == ("0393" if regroup else "0")
+    assert tokenizer.tokenize("0393-1234567")[:2] == ["0393", "-"]
+
+
+def test_finetune_stops_when_regroup_refuses(data, tmp_path):
+    """REGROUP=1 on the shipped model, whose area code is already one token: regroup
+    refuses and leaves no folder, so the script stops there instead of training the
+    weights it did not regroup."""
+    result = finetune(data, tmp_path, REGROUP="1", TWINS="1")
+    assert result.returncode != 0
+    assert "already cuts area codes as one token" in (tmp_path / "out/train.log").read_text(encoding="utf-8")
+    assert not (tmp_path / "work/regrouped").exists() and not list((tmp_path / "out").glob("*.tar"))

@@ -75,3 +75,5 @@ def test_refuses_a_tokenizer_without_the_code_tokens_or_already_grouped(trained,
     regroup(trained, tmp_path / "once")
     again = run("twinscore.regroup", "--model_dir", str(tmp_path / "once"), "--out", str(tmp_path / "b"), check=False)
     assert again.returncode != 0 and "already cuts area codes" in again.stderr
+    # nothing is left where a caller would look for the regrouped weights
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

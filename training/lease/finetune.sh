@@ -9,7 +9,8 @@
 # like a validation or test record, and the candidates in CONFIGS (name:lr) train side
 # by side from the same weights for MINUTES each, at batch BATCH. Their weights come back
 # as $OUT/<name>.tar. REGROUP=1 first gives the recovered model the area code as one token
-# (twinscore.regroup), the digit group its weights have never read.
+# (twinscore.regroup), for an INIT whose weights have never read that digit group; the
+# shipped model already has it, and regroup refuses it (the script stops).
 source "$(dirname "$0")/common.sh"
 MINUTES=${MINUTES:-5}
 WORK=${WORK:-/tmp/ft}

@@ -64,34 +64,42 @@ def regroup(model_dir: str | Path, out: str | Path) -> int:
     model_dir, out = Path(model_dir), Path(out)
     if out.resolve() == model_dir.resolve():
         raise ValueError("--out must be another folder than --model_dir")
+    # Refusals leave no folder behind: a caller that checks for out/model.safetensors (the
+    # lease's finetune.sh) must not find the unregrouped weights copied there.
+    tokenizer_json = regroup_tokenizer_json(json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8")))
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    for name in KEEP:
-        if (model_dir / name).is_file():
-            shutil.copy2(model_dir / name, out / name)
-    tokenizer_json = json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))
-    (out / "tokenizer.json").write_text(json.dumps(regroup_tokenizer_json(tokenizer_json), ensure_ascii=False), encoding="utf-8")
-    config_path = out / "tokenizer_config.json"
-    config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
-    config["tokenizer_class"] = GENERIC[-1]
-    config_path.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
+    try:
+        for name in KEEP:
+            if (model_dir / name).is_file():
+                shutil.copy2(model_dir / name, out / name)
+        (out / "tokenizer.json").write_text(json.dumps(tokenizer_json, ensure_ascii=False), encoding="utf-8")
+        config_path = out / "tokenizer_config.json"
+        config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
+        config["tokenizer_class"] = GENERIC[-1]
+        config_path.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
 
-    tokenizer = load_tokenizer(out)
-    vocab = tokenizer.get_vocab()
-    codes = reference.load().area_codes
-    missing = [code for code in codes if tokenizer.tokenize(f"{code}-") != [code, "-"]]
-    if missing:
-        raise ValueError(
-            f"{len(missing)} of {len(codes)} area codes are not one token of {model_dir}/tokenizer.json "
-            f"(e.g. {', '.join(missing[:5])}): it was trained without --tiny_digit_groups"
-        )
-    model = AutoModelForSequenceClassification.from_pretrained(model_dir)
-    embeddings = model.get_input_embeddings().weight
-    with torch.no_grad():
-        zero = embeddings[vocab["0"]].clone()
-        for code, city in codes.items():
-            embeddings[vocab[code]] = zero + (embeddings[vocab[city.name]] if city.name in vocab else 0)
-    model.save_pretrained(out)
-    return len(codes)
+        tokenizer = load_tokenizer(out)
+        vocab = tokenizer.get_vocab()
+        codes = reference.load().area_codes
+        missing = [code for code in codes if tokenizer.tokenize(f"{code}-") != [code, "-"]]
+        if missing:
+            raise ValueError(
+                f"{len(missing)} of {len(codes)} area codes are not one token of {model_dir}/tokenizer.json "
+                f"(e.g. {', '.join(missing[:5])}): it was trained without --tiny_digit_groups"
+            )
+        model = AutoModelForSequenceClassification.from_pretrained(model_dir)
+        embeddings = model.get_input_embeddings().weight
+        with torch.no_grad():
+            zero = embeddings[vocab["0"]].clone()
+            for code, city in codes.items():
+                embeddings[vocab[code]] = zero + (embeddings[vocab[city.name]] if city.name in vocab else 0)
+        model.save_pretrained(out)
+        return len(codes)
+    except BaseException:
+        if created:
+            shutil.rmtree(out, ignore_errors=True)
+        raise
 
 
 def main(argv: list[str] | None = None) -> None:
