@@ -5,9 +5,8 @@
 
 --eval is what `npm run evaluate -- --out …` writes (the model through the app's scoring
 core, int8 and fp32, next to the rule baseline, per error class, on the held-out test
-split). --also "TITLE=EVAL_JSON" adds another such evaluation under its own title: the
-default model's test split is of a generator since changed, so the card also shows the
-split train-default-model.sh builds today. The manifest gains metrics.test and
+split). --also "TITLE=EVAL_JSON" adds another such evaluation under its own title (the
+default model's card shows the model it replaced on the same split). The manifest gains metrics.test and
 metrics.per_class ({model, baseline} by class) from --eval alone, which the app's model
 card view shows; manifest.json is not in its own file list, so adding them changes no
 checksum.
@@ -105,7 +104,7 @@ def results(evaluation: dict) -> list[str]:
 
 
 def card(manifest: dict, evaluation: dict, diagnostics: dict, config: dict, command: str, notes: str,
-         tokens: tuple[int, bool] = (0, False), also: Sequence[tuple[str, dict]] = ()) -> str:
+         tokens: tuple[int, bool, bool] = (0, False, False), also: Sequence[tuple[str, dict]] = ()) -> str:
     files = manifest["files"]
     q = manifest["onnx"]["quantized"]
     lines = [
@@ -189,8 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--command", default="bash training/train-default-model.sh", help="how to reproduce the model")
     ap.add_argument("--notes", default="", help="known weaknesses (markdown)")
     ap.add_argument("--also", action="append", default=[], metavar="TITLE=EVAL_JSON",
-                    help="another evaluation to show under its own title after the test split's, e.g. one "
-                    "on a split the generator draws today (the manifest keeps --eval's); repeatable")
+                    help="another evaluation to show under its own title after the test split's, e.g. the "
+                    "previous model on the same split (the manifest keeps --eval's); repeatable")
     args = ap.parse_args(argv)
     also = []
     for spec in args.also:
