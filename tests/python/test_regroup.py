@@ -77,3 +77,11 @@ def test_refuses_a_tokenizer_without_the_code_tokens_or_already_grouped(trained,
     assert again.returncode != 0 and "already cuts area codes" in again.stderr
     # nothing is left where a caller would look for the regrouped weights
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    # an out folder that was there already keeps what it held, and gains nothing
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ValueError, match="area codes are not one token"):
+        regroup(plain, tmp_path / "c")
+    assert [p.name for p in (tmp_path / "c").iterdir()] == ["notes.txt"]
+    # nor is a staging folder left beside it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "once", "plain"]

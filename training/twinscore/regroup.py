@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from .tiny import AREA_CODE
@@ -64,22 +66,24 @@ def regroup(model_dir: str | Path, out: str | Path) -> int:
     model_dir, out = Path(model_dir), Path(out)
     if out.resolve() == model_dir.resolve():
         raise ValueError("--out must be another folder than --model_dir")
-    # Refusals leave no folder behind: a caller that checks for out/model.safetensors (the
-    # lease's finetune.sh) must not find the unregrouped weights copied there.
+    # Everything is written to a staging folder beside out and moved in only once the model
+    # is saved: a refusal or failure leaves no folder behind, nor any file in an out that
+    # already existed. A caller that checks for out/model.safetensors (the lease's
+    # finetune.sh) must never find the unregrouped weights copied there.
     tokenizer_json = regroup_tokenizer_json(json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8")))
-    created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         for name in KEEP:
             if (model_dir / name).is_file():
-                shutil.copy2(model_dir / name, out / name)
-        (out / "tokenizer.json").write_text(json.dumps(tokenizer_json, ensure_ascii=False), encoding="utf-8")
-        config_path = out / "tokenizer_config.json"
+                shutil.copy2(model_dir / name, stage / name)
+        (stage / "tokenizer.json").write_text(json.dumps(tokenizer_json, ensure_ascii=False), encoding="utf-8")
+        config_path = stage / "tokenizer_config.json"
         config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
         config["tokenizer_class"] = GENERIC[-1]
         config_path.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
 
-        tokenizer = load_tokenizer(out)
+        tokenizer = load_tokenizer(stage)
         vocab = tokenizer.get_vocab()
         codes = reference.load().area_codes
         missing = [code for code in codes if tokenizer.tokenize(f"{code}-") != [code, "-"]]
@@ -94,12 +98,13 @@ def regroup(model_dir: str | Path, out: str | Path) -> int:
             zero = embeddings[vocab["0"]].clone()
             for code, city in codes.items():
                 embeddings[vocab[code]] = zero + (embeddings[vocab[city.name]] if city.name in vocab else 0)
-        model.save_pretrained(out)
+        model.save_pretrained(stage)
+        out.mkdir(exist_ok=True)
+        for path in stage.iterdir():
+            os.replace(path, out / path.name)
         return len(codes)
-    except BaseException:
-        if created:
-            shutil.rmtree(out, ignore_errors=True)
-        raise
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> None:
