@@ -38,9 +38,10 @@ from pathlib import Path
 from .tiny import AREA_CODE
 from .tokenizer import GENERIC, load_tokenizer
 
-# What a run folder holds that the regrouped model keeps; checkpoints and optimizer state
-# belong to the old tokenizer's training.
-KEEP = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "chat_template.jinja")
+# The tokenizer files of a run folder that the regrouped model keeps (tokenizer.json and
+# tokenizer_config.json are then rewritten); save_pretrained writes the weights and
+# config.json. Checkpoints and optimizer state belong to the old tokenizer's training.
+KEEP = ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja")
 
 
 def regroup_tokenizer_json(tokenizer_json: dict) -> dict:
