@@ -1,0 +1,63 @@
+"""--train_only_token_rows: the real TRL trainer moves the named embedding rows and nothing else."""
+
+import collections
+import json
+
+import torch
+from transformers import AutoModelForSequenceClassification
+
+from tests.python.conftest import run
+from twinscore.tokenizer import load_tokenizer
+
+
+def rows_file(pipeline, path):
+    """A token that some pairs of the toy data hold and most do not, written as the vocabulary spells it."""
+    tok = load_tokenizer(pipeline["run"])
+    texts = [json.loads(line)["chosen"][0]["content"] for line in open(pipeline["data"] / "train.jsonl", encoding="utf-8")]
+    seen = collections.Counter(i for text in texts for i in set(tok(text)["input_ids"]))
+    token_id = min((i for i, n in seen.items() if 0.05 * len(texts) <= n <= 0.3 * len(texts)), key=lambda i: (seen[i], i))
+    path.write_text(tok.convert_ids_to_tokens(token_id) + "\n", encoding="utf-8")
+    return token_id, seen[token_id], len(texts)
+
+
+def train_rows(pipeline, out, rows, *extra, check=True):
+    return run(
+        "twinscore.train", "--model_name_or_path", str(pipeline["run"]), "--dataset_name", str(pipeline["data"]),
+        "--output_dir", str(out), "--train_only_token_rows", str(rows), "--max_steps", "6",
+        "--per_device_train_batch_size", "8", "--learning_rate", "5e-2", "--weight_decay", "0.1",
+        "--eval_strategy", "no", "--save_strategy", "no", "--report_to", "none", "--max_length", "256",
+        *extra, check=check,
+    )
+
+
+def test_only_the_named_rows_move_and_pairs_without_them_are_dropped(pipeline, tmp_path):
+    token_id, holding, total = rows_file(pipeline, tmp_path / "rows.txt")
+    result = train_rows(pipeline, tmp_path / "out", tmp_path / "rows.txt")
+    # every pair holds the record on both sides, so a pair holds the token iff its record does
+    assert f"{holding} of {total} pairs hold one of them" in result.stderr
+
+    before = AutoModelForSequenceClassification.from_pretrained(pipeline["run"]).state_dict()
+    after = AutoModelForSequenceClassification.from_pretrained(tmp_path / "out").state_dict()
+    embedding = next(name for name in before if name.endswith("embed_tokens.weight"))
+    for name, weight in before.items():
+        if name != embedding:
+            assert torch.equal(weight, after[name]), f"{name} moved"
+    moved = (before[embedding] != after[embedding]).any(dim=1).nonzero().flatten().tolist()
+    # weight decay was asked for (0.1) and turned off: no other row shrank
+    assert moved == [token_id]
+
+
+def test_a_token_outside_the_vocabulary_is_refused_by_name_before_training(pipeline, tmp_path):
+    (tmp_path / "rows.txt").write_text("0571\n不在词表里的词\n", encoding="utf-8")
+    result = train_rows(pipeline, tmp_path / "out", tmp_path / "rows.txt", check=False)
+    assert result.returncode != 0
+    assert "2 of 2 tokens" in result.stderr and "不在词表里的词" in result.stderr
+    assert not (tmp_path / "out" / "model.safetensors").exists()
+
+
+def test_rows_are_refused_with_a_fresh_tiny_model_or_a_missing_file(pipeline, tmp_path):
+    tiny = run("twinscore.train", "--dataset_name", str(pipeline["data"]), "--output_dir", str(tmp_path / "t"), "--tiny",
+               "--train_only_token_rows", "area_codes", "--max_steps", "1", "--report_to", "none", check=False)
+    assert tiny.returncode != 0 and "not with --use_peft or --tiny" in tiny.stderr
+    missing = train_rows(pipeline, tmp_path / "out", tmp_path / "no-such-file.txt", check=False)
+    assert missing.returncode != 0 and "neither 'area_codes' nor a file of tokens" in missing.stderr
