@@ -61,3 +61,23 @@ def test_rows_are_refused_with_a_fresh_tiny_model_or_a_missing_file(pipeline, tm
     assert tiny.returncode != 0 and "not with --use_peft or --tiny" in tiny.stderr
     missing = train_rows(pipeline, tmp_path / "out", tmp_path / "no-such-file.txt", check=False)
     assert missing.returncode != 0 and "neither 'area_codes' nor a file of tokens" in missing.stderr
+
+
+def test_an_empty_token_file_is_refused(pipeline, tmp_path):
+    (tmp_path / "rows.txt").write_text("\n  \n", encoding="utf-8")
+    result = train_rows(pipeline, tmp_path / "out", tmp_path / "rows.txt", check=False)
+    assert result.returncode != 0 and "rows.txt lists no tokens" in result.stderr
+
+
+def test_tokens_no_pair_holds_are_refused_before_training(pipeline, tmp_path):
+    tok = load_tokenizer(pipeline["run"])
+    held = set()
+    for line in open(pipeline["data"] / "train.jsonl", encoding="utf-8"):
+        pair = json.loads(line)
+        for side in ("chosen", "rejected"):
+            held.update(tok(tok.apply_chat_template(pair[side], tokenize=False), add_special_tokens=False)["input_ids"])
+    unused = next(i for i in range(len(tok)) if i not in held and i not in tok.all_special_ids)
+    (tmp_path / "rows.txt").write_text(tok.convert_ids_to_tokens(unused) + "\n", encoding="utf-8")
+    result = train_rows(pipeline, tmp_path / "out", tmp_path / "rows.txt", check=False)
+    assert result.returncode != 0 and "holds a token of" in result.stderr
+    assert not (tmp_path / "out" / "model.safetensors").exists()

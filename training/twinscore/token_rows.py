@@ -52,8 +52,8 @@ def resolve_tokens(spec: str, tokenizer) -> list[int]:
     return sorted({vocab[t] for t in tokens})
 
 
-def freeze_all_but_rows(model, ids: list[int]):
-    """Leave only the input embedding trainable, and only its rows ``ids``; returns the embedding."""
+def freeze_all_but_rows(model, ids: list[int]) -> None:
+    """Leave only the input embedding trainable, and only its rows ``ids``."""
     import torch
 
     embedding = model.get_input_embeddings()
@@ -65,7 +65,6 @@ def freeze_all_but_rows(model, ids: list[int]):
     # Adam moves a row only where its gradient ever was non-zero, so masking the
     # gradient keeps every other row exactly as it was (weight decay is off).
     embedding.weight.register_hook(lambda grad: grad * mask)
-    return embedding
 
 
 def keep_pairs_with(dataset, ids: list[int]):

@@ -89,25 +89,30 @@ def main(argv: list[str] | None = None) -> int:
     )
     training_args.model_init_kwargs = {**model_init_kwargs, **(training_args.model_init_kwargs or {})}
 
+    # None: TRL loads the hub tokenizer with AutoTokenizer, as in its script.
+    tokenizer = load_tokenizer(model) if Path(model).is_dir() else None
+    rows = row_args.train_only_token_rows
+    # Named tokens are checked before TRL tokenizes the dataset (minutes on a large one);
+    # a hub tokenizer exists only once the trainer has loaded it.
+    row_ids = resolve_tokens(rows, tokenizer) if rows is not None and tokenizer is not None else None
     trainer = RewardTrainer(
         model=model,
         args=training_args,
-        # None: TRL loads the hub tokenizer with AutoTokenizer, as in its script.
-        processing_class=load_tokenizer(model) if Path(model).is_dir() else None,
+        processing_class=tokenizer,
         train_dataset=dataset[train_split],
         eval_dataset=eval_dataset,
         peft_config=get_peft_config(model_args),
         callbacks=[TimeBudget(budget_args.max_train_minutes * 60)] if budget_args.max_train_minutes is not None else None,
     )
-    if row_args.train_only_token_rows is not None:
-        ids = resolve_tokens(row_args.train_only_token_rows, trainer.processing_class)
+    if rows is not None:
+        ids = row_ids or resolve_tokens(rows, trainer.processing_class)
         freeze_all_but_rows(trainer.model, ids)
         before = len(trainer.train_dataset)
         trainer.train_dataset = keep_pairs_with(trainer.train_dataset, ids)
-        print(f"train: only {len(ids)} embedding rows ({row_args.train_only_token_rows}) train; "
+        print(f"train: only {len(ids)} embedding rows ({rows}) train; "
               f"{len(trainer.train_dataset)} of {before} pairs hold one of them", file=sys.stderr)
         if len(trainer.train_dataset) == 0:
-            raise SystemExit(f"train: no pair of {script_args.dataset_name} holds a token of {row_args.train_only_token_rows}")
+            raise SystemExit(f"train: no pair of {script_args.dataset_name} holds a token of {rows}")
     trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
     trainer.save_model(training_args.output_dir)
     trainer.save_state()  # trainer_state.json: steps run and the loss curve, for the model card
