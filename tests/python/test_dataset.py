@@ -92,6 +92,15 @@ def test_bad_json_names_the_line(tmp_path):
         list(read_records(src))
 
 
+def test_line_numbers_hold_after_pretty_printed_objects_and_blank_lines(tmp_path):
+    # lines are counted object by object (not from the file's start each time): the count
+    # must still land on the right line after multi-line objects and blank lines
+    src = tmp_path / "in.json"
+    src.write_text('{\n  "text": "北京",\n  "label": "correct"\n}\n\n\n{"text": "上海", "label": "wrong"}\n{"text": "广州", "label": "maybe"}\n', encoding="utf-8")
+    with pytest.raises(RecordsError, match=r"in\.json line 8 \(record 3\)"):
+        list(read_records(src))
+
+
 def test_duplicates_and_contradictions_are_dropped():
     rs = [LabelledRecord("a", True, "1"), LabelledRecord("a", True, "2"), LabelledRecord("b", True, "3"), LabelledRecord("b", False, "4")]
     kept, duplicates, conflicts = deduplicate(rs)

@@ -89,12 +89,16 @@ def _json_objects(path: Path):
     text = path.read_text(encoding="utf-8-sig")
     decoder = json.JSONDecoder()
     pos, n = 0, 0
+    # Lines are counted from the previous object on: counting from the file's start for
+    # every object made a 600,000-line JSONL take over ten minutes to read.
+    line, counted_to = 1, 0
     while True:
         while pos < len(text) and text[pos].isspace():
             pos += 1
         if pos >= len(text):
             break
-        line = text.count("\n", 0, pos) + 1
+        line += text.count("\n", counted_to, pos)
+        counted_to = pos
         try:
             obj, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as e:
