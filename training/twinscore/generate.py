@@ -314,20 +314,24 @@ def mobile_prefix(rng, ref, e, fields):
 NEAR_AREA_CODE_SHARE = 0.5
 
 
-def area_code_city(rng, ref, e, fields):
+def area_code_city(rng, ref, e, fields, code: str | None = None):
+    """code: this wrong code rather than a drawn one (mine_area_codes asks for each in turn)."""
     seg = _find(fields, "phone", "value")
     city = e.district.city
     own = city.area_code
-    code = rng.choice([c for c in ref.area_codes if c != own])
-    local = _local(rng, code)
-    # A generator of its own, seeded by what was drawn, makes the near/far choice: drawing
-    # from the shared stream would shift it and change every later record of the seed.
-    near = [c for c, other in ref.area_codes.items() if c != own and other.province.name == city.province.name]
-    own_draw = random.Random(f"{own}/{code}/{local}")
-    if near and own_draw.random() < NEAR_AREA_CODE_SHARE:
-        code = own_draw.choice(near)
-        if len(code) == 3 and len(local) == 7:  # 3-digit codes take 8-digit numbers
-            local += own_draw.choice("0123456789")
+    if code is not None:
+        local = _local(rng, code)
+    else:
+        code = rng.choice([c for c in ref.area_codes if c != own])
+        local = _local(rng, code)
+        # A generator of its own, seeded by what was drawn, makes the near/far choice: drawing
+        # from the shared stream would shift it and change every later record of the seed.
+        near = [c for c, other in ref.area_codes.items() if c != own and other.province.name == city.province.name]
+        own_draw = random.Random(f"{own}/{code}/{local}")
+        if near and own_draw.random() < NEAR_AREA_CODE_SHARE:
+            code = own_draw.choice(near)
+            if len(code) == 3 and len(local) == 7:  # 3-digit codes take 8-digit numbers
+                local += own_draw.choice("0123456789")
     seg.text = rng.choice([f"{code}-{local}", f"({code}){local}", f"{code}{local}"])
     seg.mark(0, len(code) + (2 if seg.text.startswith("(") else 0))
 
@@ -446,9 +450,13 @@ ADDRESS_KINDS = ("full", "address", "address_postcode", "contact")
 
 
 def make_record(rng: random.Random, ref: reference.Reference, e: Entity, error: str | None,
-                twins: list[Record] | None = None) -> Record:
+                twins: list[Record] | None = None, area_code: str | None = None) -> Record:
     """One record of e, with the error injected; with twins, a wrong record's correct twin
-    (the same layout and separator, the error left out) is appended to it."""
+    (the same layout and separator, the error left out) is appended to it. area_code: with
+    area_code_city, the wrong code to write (e must then be a landline in a city with one)."""
+    own = e.district.city.area_code
+    if area_code is not None and (error != "area_code_city" or not own or area_code == own):
+        raise ValueError(f"area_code {area_code!r}: only with area_code_city, in a city that has a code of its own ({own}) and is not it")
     kinds = [k for k in KINDS if k in NEEDS.get(error, ADDRESS_KINDS if error else KINDS)]
     kind = rng.choice(kinds)
     if error == "area_code_city" and not e.landline:
@@ -459,7 +467,9 @@ def make_record(rng: random.Random, ref: reference.Reference, e: Entity, error: 
     want_twin = error is not None and twins is not None
     # area_code_city's injection redraws the whole number: its twin mends the code alone
     clean = copy.deepcopy(fields) if want_twin and error != "area_code_city" else None
-    if error:
+    if area_code is not None:
+        area_code_city(rng, ref, e, fields, code=area_code)
+    elif error:
         INJECT[error](rng, ref, e, fields)
     sep = SEPARATOR if all(s.kind != "label" or s.text in ("邮编：", "联系电话：") for segs in fields for s in segs) and rng.random() < 0.6 else rng.choice(SEPARATORS)
     if want_twin:
@@ -507,6 +517,14 @@ def _move_to_city_with_area_code(rng, ref, e: Entity) -> Entity:
     d = rng.choice(city.districts)
     code = city.area_code
     return Entity(e.id, e.name, d, rng.choice(d.streets), e.road, e.house, code + _local(rng, code), True)
+
+
+def landline_entity(rng: random.Random, city: reference.City, i: int) -> Entity:
+    """A person in city (which has an area code) with a landline there."""
+    d = rng.choice(city.districts)
+    code = city.area_code
+    road = rng.choice(ROADS) if rng.random() < 0.55 else None
+    return Entity(i, _name(rng), d, rng.choice(d.streets), road, _house(rng), code + _local(rng, code), True)
 
 
 def parse_focus(spec: str) -> dict[str, float]:
