@@ -104,6 +104,12 @@ class Record:
         d["error_span"] = list(self.error_span) if self.error_span else None
         return d
 
+    def jsonl_line(self) -> str:
+        """The record as a line of twinscore-generate's JSONL (the rules' structure left out)."""
+        d = self.row()
+        del d["fields"], d["correct"]
+        return json.dumps(d, ensure_ascii=False) + "\n"
+
 
 @dataclass
 class Entity:
@@ -626,10 +632,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         with out.open("w", encoding="utf-8") as f:
             for r in records:
-                row = r.row()
-                row.pop("fields")
-                row.pop("correct")
-                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+                f.write(r.jsonl_line())
     print(f"twinscore-generate: wrote {len(records)} records to {out}", file=sys.stderr)
     return 0
 

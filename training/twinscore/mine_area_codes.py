@@ -74,13 +74,6 @@ def probe(model_dir: str, candidates: list[tuple[reference.City, str]], rng: ran
     return np.array([s.p_correct for s in items])
 
 
-def row(record: generate.Record) -> dict:
-    r = record.row()
-    r.pop("fields")
-    r.pop("correct")
-    return r
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m twinscore.mine_area_codes", description=__doc__.split("\n\n")[0])
     ap.add_argument("--model_dir", required=True, help="a trained model folder (weights and tokenizer)")
@@ -126,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     probe_path = out.with_name(out.name + ".probe.json")
     probe_path.write_text(json.dumps([[c.name, k, round(float(x), 5)] for (c, k), x in zip(candidates, p)], ensure_ascii=False), encoding="utf-8")
 
-    picks = np.random.default_rng(args.seed).choice(len(candidates), size=args.n, p=weights(p, args.floor))
+    share = weights(p, args.floor)
+    picks = np.random.default_rng(args.seed).choice(len(candidates), size=args.n, p=share)
     written = dropped = 0
     with out.open("w", encoding="utf-8") as f:
         for j, i in enumerate(picks):
@@ -135,10 +129,9 @@ def main(argv: list[str] | None = None) -> int:
             if wrong.text in held_out or twin.text in held_out:
                 dropped += 1
                 continue
-            f.write(json.dumps(row(wrong), ensure_ascii=False) + "\n" + json.dumps(row(twin), ensure_ascii=False) + "\n")
+            f.write(wrong.jsonl_line() + twin.jsonl_line())
             written += 2
-    share = weights(p, args.floor)[passed].sum() * 100
-    print(f"mine_area_codes: wrote {written} records to {out} ({share:.0f} % of draws from the pairs it passes)"
+    print(f"mine_area_codes: wrote {written} records to {out} ({share[passed].sum() * 100:.0f} % of draws from the pairs it passes)"
           + (f"; dropped {dropped} pair(s) found in {', '.join(args.exclude)}" if dropped else ""), file=sys.stderr)
     return 0
 
