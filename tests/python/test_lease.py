@@ -88,14 +88,16 @@ def test_pack_says_when_nothing_fits_beside_the_tree_and_the_wheels(data, tmp_pa
     assert there.returncode != 0 and "carry fewer wheels" in there.stderr
 
 
-def finetune(data, tmp_path, **settings):
-    """Runs finetune.sh small on the CPU, as on a lent machine: pack.py --generate_there,
-    then the script with these settings over a tiny default set."""
+def finetune(data, tmp_path, extra=(), **settings):
+    """Runs finetune.sh small on the CPU, as on a lent machine: pack.py --generate_there
+    (with --extra record files, if any), then the script with these settings over a tiny
+    default set."""
     gpu, wheels, out, work = tmp_path / "gpu", tmp_path / "wheels", tmp_path / "out", tmp_path / "work"
     wheels.mkdir()
     for name in ("phonenumberslite-9.0.42-py2.py3-none-any.whl", "china_region-0.0.11-py3-none-any.whl"):
         (wheels / name).write_bytes(b"")
-    run("training/lease/pack.py", "--data", str(data), "--generate_there", "--out", str(gpu), "--wheels", str(wheels))
+    run("training/lease/pack.py", "--data", str(data), "--generate_there", "--out", str(gpu), "--wheels", str(wheels),
+        *(["--extra", *map(str, extra)] if extra else []))
     env = {"PATH": "/usr/bin:/bin", "SKIP_WHEELS": "1", "PYBIN": sys.executable, "OMP_NUM_THREADS": "1", "OUT": str(out),
            "WORK": str(work), "GPU_DIR": str(gpu), "GENERATE": "200", "NGEN": "2", "MINUTES": "0.05", "BATCH": "8",
            "WARMUP": "1", "CONFIGS": "T:1e-4", "FOCUS": "area_code_city=2", "WRONG_SHARE": "0.4", "HOME": str(tmp_path),
@@ -128,6 +130,50 @@ def test_finetune_trains_the_shipped_model_on_records_written_there(data, tmp_pa
     assert "eval_accuracy" in json.loads((tmp_path / "T/eval_results.json").read_text())
     tokenizer = load_tokenizer(tmp_path / "T")
     assert tokenizer.tokenize("0393-1234567")[:2] == ["0393", "-"]
+
+
+def test_finetune_trains_on_carried_records_beside_those_written_there(data, tmp_path):
+    """pack.py --extra carries record JSONL made here (mined hard negatives) as compact
+    lines; finetune.sh adds them to the generated records, less any like a held-out
+    record, and trains MAX_STEPS steps."""
+    extra = tmp_path / "mined.jsonl"
+    held = (data / "records/validation.jsonl").read_text(encoding="utf-8").splitlines()[:2]
+    extra.write_text("\n".join(held + (data / "records/train.jsonl").read_text(encoding="utf-8").splitlines()[:30]) + "\n", encoding="utf-8")
+    result = finetune(data, tmp_path, extra=[extra], MAX_STEPS="2", MINUTES="5")
+    log = (tmp_path / "out/train.log").read_text(encoding="utf-8")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "carried 32 records (pack.py --extra), 2 dropped as like a held-out record" in log
+    generated = int(re.search(r"generated (\d+) records", log).group(1))
+    assert f"train {generated + 30} " in log
+    pairs = (tmp_path / "work/data/train.jsonl").read_text(encoding="utf-8")
+    mined = [json.loads(line) for line in extra.read_text(encoding="utf-8").splitlines()]
+    assert all(r["text"] in pairs for r in mined[2:]) and not any(r["text"] in pairs for r in mined[:2])
+    with tarfile.open(tmp_path / "out/T.tar") as t:
+        assert json.load(t.extractfile("trainer_state.json"))["global_step"] == 2
+
+
+def test_pack_refuses_extra_records_it_cannot_carry(data, tmp_path):
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    for name in ("phonenumberslite-9.0.42-py2.py3-none-any.whl", "china_region-0.0.11-py3-none-any.whl"):
+        (wheels / name).write_bytes(b"")
+    base = ["training/lease/pack.py", "--data", str(data), "--out", str(tmp_path / "gpu"), "--wheels", str(wheels)]
+    absent = run(*base, "--generate_there", "--extra", str(tmp_path / "nowhere.jsonl"), check=False)
+    assert absent.returncode != 0 and "--extra: no such file: " + str(tmp_path / "nowhere.jsonl") in absent.stderr
+    records = str(data / "records/train.jsonl")
+    alone = run(*base, "--extra", records, check=False)
+    assert alone.returncode != 0 and "--extra goes with --generate_there" in alone.stderr
+    # a wheel that leaves the reference and validation files room, and 5,000 bytes more
+    # (the training records compressed take far more)
+    fits = run(*base, "--generate_there")
+    room = int(re.search(r"room was (\d+) bytes", fits.stdout).group(1))
+    used = sum((tmp_path / "gpu" / n).stat().st_size for n in ("reference.txz", "records.xz"))
+    with (wheels / "huge-1.0-py3-none-any.whl").open("wb") as f:
+        f.truncate(room - used - 5000)
+    assert run(*base, "--generate_there").returncode == 0
+    over = run(*base, "--generate_there", "--extra", records, check=False)
+    assert over.returncode != 0 and "the reference files, the validation records and --extra take" in over.stderr
+    assert "carry fewer wheels or extra records" in over.stderr
 
 
 def test_finetune_stops_when_regroup_refuses(data, tmp_path):

@@ -5,10 +5,12 @@
 # initialisation: its weights are recovered from the tracked fp32 ONNX file
 # (twinscore.unexport), which travels with the working tree anyway, where a second copy
 # of them would not fit in the call's 64 MiB. The generator writes GENERATE records there
-# (seeds SEED.., FOCUS and WRONG_SHARE as for twinscore-generate, TWINS=1 for --twins), unpack.py drops any
-# like a validation or test record, and the candidates in CONFIGS (name:lr) train side
-# by side from the same weights for MINUTES each, at batch BATCH. Their weights come back
-# as $OUT/<name>.tar. REGROUP=1 first gives the recovered model the area code as one token
+# (seeds SEED.., FOCUS and WRONG_SHARE as for twinscore-generate, TWINS=1 for --twins);
+# the records pack.py --extra carried (.gpu/extra.xz: hard negatives mined here) join
+# them; unpack.py drops any like a validation or test record; and the candidates in
+# CONFIGS (name:lr) train side by side from the same weights for MINUTES each, at batch
+# BATCH. MAX_STEPS sets the cosine schedule's length (by default so long that the rate
+# hardly falls: set it to the steps MINUTES allow). Their weights come back as $OUT/<name>.tar. REGROUP=1 first gives the recovered model the area code as one token
 # (twinscore.regroup), for an INIT whose weights have never read that digit group; the
 # shipped model already has it, and regroup refuses it (the script stops).
 source "$(dirname "$0")/common.sh"
@@ -31,6 +33,10 @@ for k in $(seq 0 $(( NGEN - 1 ))); do
       ${FOCUS:+--focus $FOCUS} ${WRONG_SHARE:+--wrong_share $WRONG_SHARE} ${TWINS:+--twins} --out $WORK/gen/$k.jsonl > /dev/null &&
     $PYBIN training/lease/unpack.py $WORK/parts/$k --packed $GPU_DIR/records.xz --generated $WORK/gen/$k.jsonl > $WORK/gen/$k.log ) &
 done
+if [ -f $GPU_DIR/extra.xz ]; then
+  $PYBIN training/lease/unpack.py $WORK/parts/extra --packed $GPU_DIR/records.xz --extra $GPU_DIR/extra.xz > $WORK/extra.log &&
+    sed -n 's/^generated \([0-9]*\), \([0-9]*\) dropped.*/carried \1 records (pack.py --extra), \2 dropped as like a held-out record/p' $WORK/extra.log | tee -a "$OUT/train.log" &
+fi
 wait
 awk '/^generated/ {g += $2; d += $3} END {print "generated", g, "records,", d, "dropped as like a held-out record"}' $WORK/gen/*.log | tee -a "$OUT/train.log"
 cat $WORK/parts/*/train.jsonl > $WORK/data/train.jsonl && cp $WORK/parts/0/validation.jsonl $WORK/data/ || exit 1
@@ -56,7 +62,7 @@ WATCHDOG=$!
 for c in ${CONFIGS:-A:4e-4}; do
   IFS=: read -r name lr <<<"$c"
   HF_DATASETS_CACHE=$WORK/cache/$name $PYBIN -m twinscore.train --model_name_or_path $WORK/init --dataset_name $WORK/data \
-    --dataset_test_split validation --output_dir $WORK/runs/$name --max_length 128 --max_steps 1000000 \
+    --dataset_test_split validation --output_dir $WORK/runs/$name --max_length 128 --max_steps ${MAX_STEPS:-1000000} \
     --max_train_minutes $MINUTES --per_device_train_batch_size ${BATCH:-1024} --per_device_eval_batch_size 1024 \
     --learning_rate $lr --warmup_steps ${WARMUP:-100} --lr_scheduler_type cosine --weight_decay 0.01 --logging_steps 100 \
     --eval_strategy no --save_strategy steps --save_steps ${SAVE_STEPS:-1000} --save_total_limit 1 --report_to none --seed 5 --disable_tqdm True $EXTRA ${TRAIN_ARGS:-} \

@@ -17,6 +17,9 @@ the generator reads from node_modules, and records.xz only the validation record
 hashes of the validation and test texts, which unpack.py keeps out of the training
 split. The generator's two PyPI packages then travel as wheels in .whl:
 phonenumberslite (libphonenumber's metadata without the geocoder, 0.5 MB) and china-region.
+--extra adds record JSONL made here to the records written there (.gpu/extra.xz, compact
+lines): hard negatives from twinscore.mine_area_codes, which needs a trained model and a
+probe the lease need not spend its minutes on.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ def xz(splits: dict[str, str]) -> bytes:
     return lzma.compress(json.dumps(splits, ensure_ascii=False).encode(), preset=9 | lzma.PRESET_EXTREME)
 
 
-def pack_reference(out: Path, data: Path, validation: list[str], left: int, wheel_dir: Path) -> int:
+def pack_reference(out: Path, data: Path, validation: list[str], left: int, wheel_dir: Path, extra: list[str]) -> int:
     from twinscore.reference import node_modules
 
     missing = [w for w in GENERATOR_WHEELS if not any(wheel_dir.glob(f"{w}*.whl"))]
@@ -81,14 +84,19 @@ def pack_reference(out: Path, data: Path, validation: list[str], left: int, whee
             t.add(nm / f, arcname=f"nm/{f}")
     held_out = sorted({held_out_key(r["text"]) for split in ("validation", "test") for r in read(data / "records" / f"{split}.jsonl")})
     blob = xz({"validation": "\n".join(validation), "held_out": "\n".join(held_out)})
-    size = len(buf.getvalue()) + len(blob)
+    carried = lzma.compress("".join(line + "\n" for line in compact([r for f in extra for r in read(Path(f))])).encode(),
+                            preset=9 | lzma.PRESET_EXTREME) if extra else b""
+    size = len(buf.getvalue()) + len(blob) + len(carried)
     if size > left:
-        raise SystemExit(f"pack: the reference files and the validation records take {size} bytes, {left} are left: "
-                         "carry fewer wheels (training/GPU.md)")
+        raise SystemExit(f"pack: the reference files, the validation records{' and --extra' if extra else ''} take {size} bytes, "
+                         f"{left} are left: carry fewer wheels or extra records (training/GPU.md)")
     (out / "reference.txz").write_bytes(buf.getvalue())
     (out / "records.xz").write_bytes(blob)
+    if carried:
+        (out / "extra.xz").write_bytes(carried)
     print(f"pack: reference files {len(buf.getvalue())} bytes, {len(validation)} validation records and "
-          f"{len(held_out)} held-out hashes {len(blob)} bytes; room was {left} bytes")
+          f"{len(held_out)} held-out hashes {len(blob)} bytes" + (f", extra records {len(carried)} bytes" if carried else "")
+          + f"; room was {left} bytes")
     return 0
 
 
@@ -100,7 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--generate_there", action="store_true", help="pack the generator's reference files, not training records")
     ap.add_argument("--out", default=".gpu", help="the folder the device call carries (emptied first)")
     ap.add_argument("--wheels", default=".whl", help="the wheel folder the device call carries")
+    ap.add_argument("--extra", nargs="*", default=[], metavar="FILE", help="with --generate_there: record JSONL to train on beside the records written there")
     args = ap.parse_args(argv)
+    if args.extra and not args.generate_there:
+        ap.error("--extra goes with --generate_there (without it, the training records come from --data)")
+    missing = [f for f in args.extra if not Path(f).is_file()]
+    if missing:
+        ap.error(f"--extra: no such file: {', '.join(missing)}")
     data, out, wheel_dir = ROOT / args.data, ROOT / args.out, ROOT / args.wheels
     shutil.rmtree(out, ignore_errors=True)  # all of .gpu travels: only what this run writes
     out.mkdir()
@@ -118,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 
     validation = compact(read(data / "records" / "validation.jsonl"))
     if args.generate_there:
-        return pack_reference(out, data, validation, room(wheel_dir) - len(buf.getvalue()), wheel_dir)
+        return pack_reference(out, data, validation, room(wheel_dir) - len(buf.getvalue()), wheel_dir, args.extra)
     train = compact(train_records)
     left = room(wheel_dir) - len(buf.getvalue())
     n = min(args.records or len(train), len(train))

@@ -1,10 +1,11 @@
 """On the lent machine: rebuild the preference JSONL with the pipeline's own to_pair/pair_line.
 
-    python training/lease/unpack.py OUT_DIR [--limit N] [--generated a.jsonl b.jsonl ...]
+    python training/lease/unpack.py OUT_DIR [--limit N] [--generated a.jsonl b.jsonl ...] [--extra .gpu/extra.xz]
 
-The training split comes from .gpu/records.xz, or, with --generated, from records the
-generator wrote there (pack.py --generate_there), less any whose text hashes like a
-validation or test record's, so the held-out splits stay unseen. Prints each file's SHA-256.
+The training split comes from .gpu/records.xz, or, with --generated and --extra, from
+records the generator wrote there (pack.py --generate_there) and records carried from
+here (pack.py --extra: mined ones), less any whose text hashes like a validation or
+test record's, so the held-out splits stay unseen. Prints each file's SHA-256.
 """
 import argparse, hashlib, json, lzma
 from pathlib import Path
@@ -16,14 +17,18 @@ ap.add_argument("out")
 ap.add_argument("--limit", type=int, help="records per split (local dry runs)")
 ap.add_argument("--generated", nargs="*", default=[])
 ap.add_argument("--packed", default=".gpu/records.xz", help="records.xz written by pack.py")
+ap.add_argument("--extra", help="extra.xz written by pack.py --extra: compact [text, label] lines")
 args = ap.parse_args()
 out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
 packed = json.loads(lzma.open(args.packed).read().decode())
 splits = {k: [json.loads(line) for line in v.splitlines()] for k, v in packed.items() if k != "held_out"}
-if args.generated:
+if args.generated or args.extra:
     held_out = set(packed["held_out"].split())
     fresh = [json.loads(line) for f in args.generated for line in open(f, encoding="utf-8")]
-    kept = [[r["text"], r["label"]] for r in fresh if held_out_key(r["text"]) not in held_out]
+    fresh = [[r["text"], r["label"]] for r in fresh]
+    if args.extra:
+        fresh += [json.loads(line) for line in lzma.open(args.extra, "rt", encoding="utf-8")]
+    kept = [r for r in fresh if held_out_key(r[0]) not in held_out]
     print(f"generated {len(fresh)}, {len(fresh) - len(kept)} dropped as like a held-out record")
     splits["train"] = kept
 for split, rows in splits.items():
