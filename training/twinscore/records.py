@@ -55,7 +55,7 @@ def read_records(path: str | Path, text_column: str = "text", label_column: str 
     if suffix in (".csv", ".tsv"):
         return _read_csv(path, text_column, label_column, "\t" if suffix == ".tsv" else ",")
     if suffix in (".jsonl", ".json"):
-        return [_from_object(obj, f"{path} {where}", text_column, label_column) for where, obj in _json_objects(path)]
+        return [_from_object(obj, f"{path} {where}", text_column, label_column) for where, obj in json_objects(path)]
     if suffix == ".parquet":
         import pandas as pd
 
@@ -84,7 +84,7 @@ def _read_csv(path: Path, text_column: str, label_column: str, delimiter: str) -
     return out
 
 
-def _json_objects(path: Path):
+def json_objects(path: Path):
     """Yield (where, object) for JSONL, a JSON array, or concatenated JSON objects."""
     text = path.read_text(encoding="utf-8-sig")
     decoder = json.JSONDecoder()

@@ -1,0 +1,103 @@
+"""mine_hard: records a model gets wrong or nearly, with their entity's other records, and a replay."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from tests.python.conftest import run
+from twinscore import mine_hard
+
+
+def records(*rows):
+    return [{"text": t, "label": label, "entity": e} for t, label, e in rows]
+
+
+def test_select_keeps_every_record_of_a_hard_entity_and_replays_the_others():
+    recs = records(("a1", "correct", 1), ("a2", "wrong", 1),   # entity 1: a false alarm (p 0.5)
+                   ("b1", "wrong", 2), ("b2", "correct", 2),   # entity 2: a miss (p 0.6)
+                   ("c1", "correct", 3), ("c2", "wrong", 3),   # entity 3: known
+                   ("d1", "correct", 4), ("d2", "wrong", 4))   # entity 4: a wrong record at 0.2 exactly: known
+    groups = [(0, r["entity"]) for r in recs]
+    p = np.array([0.5, 0.01, 0.6, 0.99, 0.99, 0.01, 0.97, 0.2])
+    kept, replayed, n_hard = mine_hard.select(recs, groups, p, correct_below=0.95, wrong_above=0.2, replay=3, seed=1)
+    assert kept == [0, 1, 2, 3] and n_hard == 2
+    assert len(replayed) == 3 and set(replayed) <= {4, 5, 6, 7}
+    assert mine_hard.select(recs, groups, p, 0.95, 0.2, 3, seed=1)[1] == replayed  # the seed decides the draw
+    # the same entity id in another file is another entity
+    other_file = [(0, 1), (0, 1), (0, 2), (0, 2), (1, 1), (1, 1), (0, 4), (0, 4)]
+    kept, replayed, _ = mine_hard.select(recs, other_file, p, 0.95, 0.2, 10, seed=1)
+    assert kept == [0, 1, 2, 3] and sorted(replayed) == [4, 5, 6, 7]  # a replay never exceeds what is left
+
+
+def test_the_command_scores_generated_records_and_writes_what_build_dataset_reads(pipeline, tmp_path):
+    gen = tmp_path / "gen.jsonl"
+    run("twinscore.generate", "--n", "300", "--seed", "3", "--twins", "--out", str(gen))
+    rows = [json.loads(line) for line in gen.read_text(encoding="utf-8").splitlines()]
+    out = tmp_path / "hard" / "records.jsonl"
+    # the tiny model knows toy records, not these: thresholds that make some of them hard and not all
+    args = ("twinscore.mine_hard", str(gen), "--model_dir", str(pipeline["run"]), "--correct_below", "0.3",
+            "--wrong_above", "0.7", "--replay", "20", "--seed", "2")
+    result = run(*args, "--out", str(out))
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    hard = int(re.search(r"\((\d+) of the hard entities, 20 replayed\)", result.stderr).group(1))
+    entities = {r["entity"] for r in written[:hard]}
+    assert 0 < len(entities) < len({r["entity"] for r in rows}), result.stderr
+    # every record of a hard entity, in file order, then 20 of the others
+    assert written[:hard] == [r for r in rows if r["entity"] in entities]
+    assert len(written) == hard + 20 and not {r["entity"] for r in written[hard:]} & entities
+    assert f"{len(rows)} records scored" in result.stderr
+    # the same seed writes the same file
+    again = tmp_path / "again.jsonl"
+    run(*args, "--out", str(again))
+    assert again.read_bytes() == out.read_bytes()
+    built = run("twinscore.build_dataset", str(out), "--val_size", "0", "--test_size", "0", "--out", str(tmp_path / "ds"))
+    assert f"{len(written)} read" in built.stdout
+
+
+def test_held_out_records_are_dropped(pipeline, tmp_path):
+    data = tmp_path / "data"
+    run("twinscore.build_dataset", "--generate", "400", "--val_size", "0.2", "--test_size", "0.2", "--seed", "4", "--out", str(data))
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text((data / "records/test.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("twinscore.mine_hard", str(mixed), "--model_dir", str(pipeline["run"]), "--replay", "1000000",
+                 "--exclude", str(data), "--out", str(tmp_path / "r.jsonl"))
+    assert "dropped" in result.stderr and (tmp_path / "r.jsonl").read_text(encoding="utf-8") == ""
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"text": "张三", "label": "maybe", "entity": 1}\n', "line 1 (record 1): column label: 'maybe' is not 'correct' or 'wrong'"),
+    ('{"text": "张三", "label": "correct"}\n{"label": "wrong"}\n', "line 2 (record 2): not a record with a text"),
+    ('{"text": "张三", "label": "correct"}\n{"text": \n', "line 2: invalid JSON"),
+    ("", "no records (empty file)"),
+])
+def test_bad_records_say_which_file_and_line(pipeline, tmp_path, content, message):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(content, encoding="utf-8")
+    result = run("twinscore.mine_hard", str(bad), "--model_dir", str(pipeline["run"]), "--out", str(tmp_path / "r.jsonl"), check=False)
+    assert result.returncode != 0 and str(bad) in result.stderr and message in result.stderr
+    assert not (tmp_path / "r.jsonl").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--correct_below", "1"], "--correct_below must be a probability in (0, 1)"),
+    (["--wrong_above", "0"], "--wrong_above must be a probability in (0, 1)"),
+    (["--replay", "-1"], "--replay must be a number of records"),
+    (["--exclude", "no-such-folder"], "--exclude no-such-folder: no validation.jsonl or test.jsonl there"),
+])
+def test_bad_arguments_say_what_is_wrong(pipeline, tmp_path, args, message):
+    gen = tmp_path / "gen.jsonl"
+    gen.write_text('{"text": "张三", "label": "correct", "entity": 1}\n', encoding="utf-8")
+    result = run("twinscore.mine_hard", str(gen), "--model_dir", str(pipeline["run"]), "--out", str(tmp_path / "r.jsonl"), *args, check=False)
+    assert result.returncode != 0 and message in result.stderr
+    assert not (tmp_path / "r.jsonl").exists()
+
+
+def test_a_missing_file_or_model_is_refused(pipeline, tmp_path):
+    absent = run("twinscore.mine_hard", str(tmp_path / "none.jsonl"), "--model_dir", str(pipeline["run"]), "--out", str(tmp_path / "r.jsonl"), check=False)
+    assert absent.returncode != 0 and "no such file: " + str(tmp_path / "none.jsonl") in absent.stderr
+    gen = tmp_path / "gen.jsonl"
+    gen.write_text('{"text": "张三", "label": "correct"}\n', encoding="utf-8")
+    no_model = run("twinscore.mine_hard", str(gen), "--model_dir", str(tmp_path), "--out", str(tmp_path / "r.jsonl"), check=False)
+    assert no_model.returncode != 0 and "no config.json there" in no_model.stderr

@@ -1,0 +1,144 @@
+"""Records a trained model gets wrong or only just right, with their entity's other records.
+
+At 99.5 % on the test split the default model's errors are few and not spread evenly:
+most of its false alarms are correct records with a given name or a town that reads like
+a field (龙肖码, 付待邮, 朱码街道, 邮亭圩镇: 码, 号, 邮, 乡 are address and label
+words), and most of its misses a few lookup classes. A fresh uniform round spends nearly
+all its records on what the model already knows. This scores generated records (files
+twinscore-generate wrote, each record with its ``entity``) and keeps:
+
+- every record of an entity holding a hard record: a correct record under
+  --correct_below, or a wrong one over --wrong_above. The entity's other records are
+  the contrast: the same name and address, correct and with errors (with --twins, a
+  wrong record's twin differs from it by the error alone), so a round learns that the
+  name or the town is not the error;
+- --replay records drawn at random from the other entities, so the round keeps the
+  classes it already knows.
+
+The output is record JSONL that build-dataset reads (twins stay adjacent):
+
+    twinscore-generate --n 100000 --seed 30000 --twins --wrong_share 0.3 --out gen-0.jsonl
+    python -m twinscore.mine_hard gen-0.jsonl --model_dir runs/x --replay 60000 --seed 30000 \\
+        --exclude data/twin-default --out data/hard/records.jsonl
+    twinscore-build-dataset data/hard/records.jsonl --val_size 0 --test_size 0 --out data/hard
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .records import RecordsError, json_objects
+
+
+def read_generated(paths: list[str]) -> tuple[list[dict], list[tuple[int, object]]]:
+    """The records of each file, and each record's group: (file, entity), or (file, line)
+    for a record without an entity. A record needs its text and a correct/wrong label."""
+    records, groups = [], []
+    for k, path in enumerate(paths):
+        for at, obj in json_objects(Path(path)):
+            where = f"{path} {at}"
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                raise RecordsError(f"{where}: not a record with a text (an object with \"text\" and \"label\", as twinscore-generate writes)")
+            if obj.get("label") not in ("correct", "wrong"):
+                raise RecordsError(f"{where}: column label: {obj.get('label')!r} is not 'correct' or 'wrong'")
+            records.append(obj)
+            groups.append((k, obj["entity"] if "entity" in obj else at))
+    return records, groups
+
+
+def score(model_dir: str, texts: list[str], max_length: int, batch_size: int) -> np.ndarray:
+    """P(correct) of each text (PyTorch, fp32), in batches of texts of like length."""
+    from transformers import AutoModelForSequenceClassification
+
+    from . import scoring
+    from .tokenizer import load_tokenizer
+
+    tok = load_tokenizer(model_dir)
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
+    items = scoring.prepare(tok, texts, max_length)
+    by_length = sorted(items, key=lambda s: len(s.ids_correct))
+    scoring.score(scoring.torch_runner(model), by_length, tok.pad_token_id, batch_size=batch_size)
+    return np.array([s.p_correct for s in items])
+
+
+def is_hard(label: str, p: float, correct_below: float, wrong_above: float) -> bool:
+    return p < correct_below if label == "correct" else p > wrong_above
+
+
+def select(records: list[dict], groups: list, p: np.ndarray, correct_below: float, wrong_above: float,
+           replay: int, seed: int) -> tuple[list[int], list[int], int]:
+    """Indices to write: every record of a group holding a hard record (in file order),
+    and `replay` records of the other groups drawn with `seed`; and how many groups were
+    hard."""
+    hard = {groups[i] for i, r in enumerate(records) if is_hard(r["label"], p[i], correct_below, wrong_above)}
+    kept = [i for i in range(len(records)) if groups[i] in hard]
+    rest = [i for i in range(len(records)) if groups[i] not in hard]
+    return kept, random.Random(seed).sample(rest, min(replay, len(rest))), len(hard)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m twinscore.mine_hard", description=__doc__.split("\n\n")[0])
+    ap.add_argument("inputs", nargs="+", metavar="FILE", help="record JSONL from twinscore-generate (text, label, entity)")
+    ap.add_argument("--model_dir", required=True, help="a trained model folder (weights and tokenizer)")
+    ap.add_argument("--correct_below", type=float, default=0.95, help="a correct record is hard under this P(correct)")
+    ap.add_argument("--wrong_above", type=float, default=0.2, help="a wrong record is hard over this P(correct)")
+    ap.add_argument("--replay", type=int, default=0, help="records of the other entities to keep, drawn at random")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--exclude", nargs="*", default=[], metavar="FOLDER", help="drop records found in these dataset folders' validation/test splits")
+    ap.add_argument("--max_length", type=int, default=128)
+    ap.add_argument("--batch_size", type=int, default=256)
+    ap.add_argument("--out", required=True, help="output record .jsonl")
+    args = ap.parse_args(argv)
+    for name in ("correct_below", "wrong_above"):
+        if not 0 < getattr(args, name) < 1:
+            ap.error(f"--{name} must be a probability in (0, 1), not {getattr(args, name)}")
+    if args.replay < 0:
+        ap.error(f"--replay must be a number of records, not {args.replay}")
+    if not (Path(args.model_dir) / "config.json").is_file():
+        ap.error(f"--model_dir {args.model_dir}: no config.json there (a folder twinscore-train wrote)")
+    missing = [f for f in args.inputs if not Path(f).is_file()]
+    if missing:
+        ap.error(f"no such file: {', '.join(missing)}")
+    try:
+        records, groups = read_generated(args.inputs)
+        held_out: set[str] = set()
+        if args.exclude:
+            from .build_dataset import held_out_texts
+
+            held_out = held_out_texts(args.exclude)
+    except RecordsError as e:
+        ap.error(str(e))
+    if not records:
+        ap.error(f"no records in {', '.join(args.inputs)}")
+
+    p = score(args.model_dir, [r["text"] for r in records], args.max_length, args.batch_size)
+    kept, replayed, n_hard = select(records, groups, p, args.correct_below, args.wrong_above, args.replay, args.seed)
+    hard_by_class = collections.Counter(r.get("error_class") or r["label"] for r, pi in zip(records, p)
+                                        if is_hard(r["label"], pi, args.correct_below, args.wrong_above))
+    print(f"mine_hard: {len(records)} records scored; hard: {sum(hard_by_class.values())} in {n_hard} entities "
+          f"({', '.join(f'{k} {v}' for k, v in hard_by_class.most_common())})", file=sys.stderr)
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    written = dropped = 0
+    with out.open("w", encoding="utf-8") as f:
+        for i in kept + replayed:
+            if records[i]["text"] in held_out:
+                dropped += 1
+                continue
+            f.write(json.dumps(records[i], ensure_ascii=False) + "\n")
+            written += 1
+    print(f"mine_hard: wrote {written} records to {out} ({len(kept)} of the hard entities, {len(replayed)} replayed)" + (f"; dropped {dropped} found in {', '.join(args.exclude)}" if dropped else ""),
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
