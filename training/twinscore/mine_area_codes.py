@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import generate, reference
+from . import generate, reference, scoring
 
 ENTITY_BASE = 10_000_000  # mined records' entity ids, apart from a generated set's
 
@@ -61,17 +61,8 @@ def weights(p_correct: np.ndarray, floor: float) -> np.ndarray:
 
 def probe(model_dir: str, candidates: list[tuple[reference.City, str]], rng: random.Random, ref, max_length: int, batch_size: int) -> np.ndarray:
     """P(correct) of the model on one fresh wrong record per pair."""
-    from transformers import AutoModelForSequenceClassification
-
-    from . import scoring
-    from .tokenizer import load_tokenizer
-
-    tok = load_tokenizer(model_dir)
-    model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
     texts = [records_for(rng, ref, city, code, ENTITY_BASE + i)[0].text for i, (city, code) in enumerate(candidates)]
-    items = scoring.prepare(tok, texts, max_length)
-    scoring.score(scoring.torch_runner(model), items, tok.pad_token_id, batch_size=batch_size)
-    return np.array([s.p_correct for s in items])
+    return scoring.p_correct_of(model_dir, texts, max_length, batch_size)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import scoring
 from .records import RecordsError, json_objects
 
 
@@ -51,21 +52,6 @@ def read_generated(paths: list[str]) -> tuple[list[dict], list[tuple[int, object
             records.append(obj)
             groups.append((k, obj["entity"] if "entity" in obj else at))
     return records, groups
-
-
-def score(model_dir: str, texts: list[str], max_length: int, batch_size: int) -> np.ndarray:
-    """P(correct) of each text (PyTorch, fp32), in batches of texts of like length."""
-    from transformers import AutoModelForSequenceClassification
-
-    from . import scoring
-    from .tokenizer import load_tokenizer
-
-    tok = load_tokenizer(model_dir)
-    model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
-    items = scoring.prepare(tok, texts, max_length)
-    by_length = sorted(items, key=lambda s: len(s.ids_correct))
-    scoring.score(scoring.torch_runner(model), by_length, tok.pad_token_id, batch_size=batch_size)
-    return np.array([s.p_correct for s in items])
 
 
 def is_hard(label: str, p: float, correct_below: float, wrong_above: float) -> bool:
@@ -113,12 +99,10 @@ def main(argv: list[str] | None = None) -> int:
             from .build_dataset import held_out_texts
 
             held_out = held_out_texts(args.exclude)
-    except RecordsError as e:
+    except RecordsError as e:  # an empty file too: json_objects refuses it
         ap.error(str(e))
-    if not records:
-        ap.error(f"no records in {', '.join(args.inputs)}")
 
-    p = score(args.model_dir, [r["text"] for r in records], args.max_length, args.batch_size)
+    p = scoring.p_correct_of(args.model_dir, [r["text"] for r in records], args.max_length, args.batch_size, by_length=True)
     kept, replayed, n_hard = select(records, groups, p, args.correct_below, args.wrong_above, args.replay, args.seed)
     hard_by_class = collections.Counter(r.get("error_class") or r["label"] for r, pi in zip(records, p)
                                         if is_hard(r["label"], pi, args.correct_below, args.wrong_above))

@@ -61,6 +61,22 @@ def score(run, items: list[Scored], pad_id: int, batch_size: int = 32) -> list[S
     return items
 
 
+def p_correct_of(model_dir: str, texts: list[str], max_length: int, batch_size: int, by_length: bool = False) -> np.ndarray:
+    """P(correct) of each text under a trained model folder (PyTorch, fp32), in the texts'
+    order. by_length batches texts of like length together (less padding, so faster on
+    many texts; rewards can differ from file-order batches in the last float bits)."""
+    from transformers import AutoModelForSequenceClassification
+
+    from .tokenizer import load_tokenizer
+
+    tok = load_tokenizer(model_dir)
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
+    items = prepare(tok, texts, max_length)
+    batches = sorted(items, key=lambda s: len(s.ids_correct)) if by_length else items
+    score(torch_runner(model), batches, tok.pad_token_id, batch_size=batch_size)
+    return np.array([s.p_correct for s in items])
+
+
 def torch_runner(model):
     import torch
 
