@@ -20,14 +20,15 @@ def test_select_keeps_every_record_of_a_hard_entity_and_replays_the_others():
                    ("c1", "correct", 3), ("c2", "wrong", 3),   # entity 3: known
                    ("d1", "correct", 4), ("d2", "wrong", 4))   # entity 4: a wrong record at 0.2 exactly: known
     groups = [(0, r["entity"]) for r in recs]
+    correct = [r["label"] == "correct" for r in recs]
     p = np.array([0.5, 0.01, 0.6, 0.99, 0.99, 0.01, 0.97, 0.2])
-    kept, replayed, n_hard = mine_hard.select(recs, groups, p, correct_below=0.95, wrong_above=0.2, replay=3, seed=1)
+    kept, replayed, n_hard = mine_hard.select(correct, groups, p, correct_below=0.95, wrong_above=0.2, replay=3, seed=1)
     assert kept == [0, 1, 2, 3] and n_hard == 2
     assert len(replayed) == 3 and set(replayed) <= {4, 5, 6, 7}
-    assert mine_hard.select(recs, groups, p, 0.95, 0.2, 3, seed=1)[1] == replayed  # the seed decides the draw
+    assert mine_hard.select(correct, groups, p, 0.95, 0.2, 3, seed=1)[1] == replayed  # the seed decides the draw
     # the same entity id in another file is another entity
     other_file = [(0, 1), (0, 1), (0, 2), (0, 2), (1, 1), (1, 1), (0, 4), (0, 4)]
-    kept, replayed, _ = mine_hard.select(recs, other_file, p, 0.95, 0.2, 10, seed=1)
+    kept, replayed, _ = mine_hard.select(correct, other_file, p, 0.95, 0.2, 10, seed=1)
     assert kept == [0, 1, 2, 3] and sorted(replayed) == [4, 5, 6, 7]  # a replay never exceeds what is left
 
 
@@ -66,8 +67,20 @@ def test_held_out_records_are_dropped(pipeline, tmp_path):
     assert "dropped" in result.stderr and (tmp_path / "r.jsonl").read_text(encoding="utf-8") == ""
 
 
+def test_labels_are_read_as_every_other_reader_reads_them(pipeline, tmp_path):
+    # the label words and 1/0 as build-dataset takes them; the record is written back as it was
+    gen = tmp_path / "gen.jsonl"
+    lines = ['{"text": "张三，北京市朝阳区望京街道123号", "label": "正确", "entity": 1}',
+             '{"text": "李四，北京市朝阳区望京街道#?@!", "label": 0, "entity": 2}']
+    gen.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "r.jsonl"
+    result = run("twinscore.mine_hard", str(gen), "--model_dir", str(pipeline["run"]), "--replay", "2", "--out", str(out))
+    assert "2 records scored" in result.stderr
+    assert sorted(out.read_text(encoding="utf-8").splitlines()) == sorted(json.dumps(json.loads(x), ensure_ascii=False) for x in lines)
+
+
 @pytest.mark.parametrize("content, message", [
-    ('{"text": "张三", "label": "maybe", "entity": 1}\n', "line 1 (record 1): column label: 'maybe' is not 'correct' or 'wrong'"),
+    ('{"text": "张三", "label": "maybe", "entity": 1}\n', "line 1 (record 1), column 'label': label 'maybe' is neither correct nor wrong"),
     ('{"text": "张三", "label": "correct"}\n{"label": "wrong"}\n', "line 2 (record 2): not a record with a text"),
     ('{"text": "张三", "label": "correct"}\n{"text": \n', "line 2: invalid JSON"),
     ("", "no records (empty file)"),

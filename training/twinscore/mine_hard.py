@@ -35,37 +35,37 @@ from pathlib import Path
 import numpy as np
 
 from . import scoring
-from .records import RecordsError, json_objects
+from .records import RecordsError, json_objects, parse_label
 
 
-def read_generated(paths: list[str]) -> tuple[list[dict], list[tuple[int, object]]]:
-    """The records of each file, and each record's group: (file, entity), or (file, line)
-    for a record without an entity. A record needs its text and a correct/wrong label."""
-    records, groups = [], []
+def read_generated(paths: list[str]) -> tuple[list[dict], list[bool], list[tuple[int, object]]]:
+    """The records of each file, whether each is correct, and each record's group: (file,
+    entity), or (file, line) for a record without an entity. A record needs its text and a
+    label that records.parse_label reads (correct/wrong, 正确/错误, 1/0 ...)."""
+    records, correct, groups = [], [], []
     for k, path in enumerate(paths):
         for at, obj in json_objects(Path(path)):
             where = f"{path} {at}"
             if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                 raise RecordsError(f"{where}: not a record with a text (an object with \"text\" and \"label\", as twinscore-generate writes)")
-            if obj.get("label") not in ("correct", "wrong"):
-                raise RecordsError(f"{where}: column label: {obj.get('label')!r} is not 'correct' or 'wrong'")
+            correct.append(parse_label(obj.get("label"), where, "label"))
             records.append(obj)
             groups.append((k, obj["entity"] if "entity" in obj else at))
-    return records, groups
+    return records, correct, groups
 
 
-def is_hard(label: str, p: float, correct_below: float, wrong_above: float) -> bool:
-    return p < correct_below if label == "correct" else p > wrong_above
+def is_hard(correct: bool, p: float, correct_below: float, wrong_above: float) -> bool:
+    return p < correct_below if correct else p > wrong_above
 
 
-def select(records: list[dict], groups: list, p: np.ndarray, correct_below: float, wrong_above: float,
+def select(correct: list[bool], groups: list, p: np.ndarray, correct_below: float, wrong_above: float,
            replay: int, seed: int) -> tuple[list[int], list[int], int]:
     """Indices to write: every record of a group holding a hard record (in file order),
     and `replay` records of the other groups drawn with `seed`; and how many groups were
     hard."""
-    hard = {groups[i] for i, r in enumerate(records) if is_hard(r["label"], p[i], correct_below, wrong_above)}
-    kept = [i for i in range(len(records)) if groups[i] in hard]
-    rest = [i for i in range(len(records)) if groups[i] not in hard]
+    hard = {groups[i] for i, c in enumerate(correct) if is_hard(c, p[i], correct_below, wrong_above)}
+    kept = [i for i in range(len(groups)) if groups[i] in hard]
+    rest = [i for i in range(len(groups)) if groups[i] not in hard]
     return kept, random.Random(seed).sample(rest, min(replay, len(rest))), len(hard)
 
 
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         ap.error(f"no such file: {', '.join(missing)}")
     try:
-        records, groups = read_generated(args.inputs)
+        records, correct, groups = read_generated(args.inputs)
         held_out: set[str] = set()
         if args.exclude:
             from .build_dataset import held_out_texts
@@ -103,9 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(str(e))
 
     p = scoring.p_correct_of(args.model_dir, [r["text"] for r in records], args.max_length, args.batch_size, by_length=True)
-    kept, replayed, n_hard = select(records, groups, p, args.correct_below, args.wrong_above, args.replay, args.seed)
-    hard_by_class = collections.Counter(r.get("error_class") or r["label"] for r, pi in zip(records, p)
-                                        if is_hard(r["label"], pi, args.correct_below, args.wrong_above))
+    kept, replayed, n_hard = select(correct, groups, p, args.correct_below, args.wrong_above, args.replay, args.seed)
+    hard_by_class = collections.Counter(r.get("error_class") or ("correct" if c else "wrong") for r, c, pi in zip(records, correct, p)
+                                        if is_hard(c, pi, args.correct_below, args.wrong_above))
     print(f"mine_hard: {len(records)} records scored; hard: {sum(hard_by_class.values())} in {n_hard} entities "
           f"({', '.join(f'{k} {v}' for k, v in hard_by_class.most_common())})", file=sys.stderr)
 
