@@ -35,7 +35,7 @@ for k in $(seq 0 $(( NGEN - 1 ))); do
 done
 if [ -f $GPU_DIR/extra.xz ]; then
   $PYBIN training/lease/unpack.py $WORK/parts/extra --packed $GPU_DIR/records.xz --extra $GPU_DIR/extra.xz > $WORK/extra.log &&
-    sed -n 's/^generated \([0-9]*\), \([0-9]*\) dropped.*/carried \1 records (pack.py --extra), \2 dropped as like a held-out record/p' $WORK/extra.log | tee -a "$OUT/train.log" &
+    grep '^carried' $WORK/extra.log | tee -a "$OUT/train.log" &
 fi
 wait
 awk '/^generated/ {g += $2; d += $3} END {print "generated", g, "records,", d, "dropped as like a held-out record"}' $WORK/gen/*.log | tee -a "$OUT/train.log"

@@ -24,13 +24,18 @@ packed = json.loads(lzma.open(args.packed).read().decode())
 splits = {k: [json.loads(line) for line in v.splitlines()] for k, v in packed.items() if k != "held_out"}
 if args.generated or args.extra:
     held_out = set(packed["held_out"].split())
-    fresh = [json.loads(line) for f in args.generated for line in open(f, encoding="utf-8")]
-    fresh = [[r["text"], r["label"]] for r in fresh]
+    generated = [json.loads(line) for f in args.generated for line in open(f, encoding="utf-8")]
+    sources = {"generated": [[r["text"], r["label"]] for r in generated]}
     if args.extra:
-        fresh += [json.loads(line) for line in lzma.open(args.extra, "rt", encoding="utf-8")]
-    kept = [r for r in fresh if held_out_key(r[0]) not in held_out]
-    print(f"generated {len(fresh)}, {len(fresh) - len(kept)} dropped as like a held-out record")
-    splits["train"] = kept
+        sources["carried"] = [json.loads(line) for line in lzma.open(args.extra, "rt", encoding="utf-8")]
+    splits["train"] = []
+    for source, rows in sources.items():
+        kept = [r for r in rows if held_out_key(r[0]) not in held_out]
+        # finetune.sh sums the "generated" lines of its generator processes and logs the "carried" one
+        if source == "carried" or args.generated:
+            what = f"{source} {len(rows)}" + (" records (pack.py --extra)" if source == "carried" else "")
+            print(f"{what}, {len(rows) - len(kept)} dropped as like a held-out record")
+        splits["train"] += kept
 for split, rows in splits.items():
     rows = rows[:args.limit]
     with (out / f"{split}.jsonl").open("w", encoding="utf-8") as f:
