@@ -32,6 +32,27 @@ def test_every_pair_gives_a_record_with_that_code_and_a_twin_with_the_citys_own(
         assert wrong.text[:a] == twin.text[:a]
 
 
+def test_an_owner_record_is_a_correct_record_of_a_city_whose_code_it_is(ref):
+    rng = random.Random(11)
+    codes = rng.sample(sorted(ref.area_codes), 60) + ["0731"]  # 0731: 长沙, 株洲 and 湘潭 share it
+    seen_shared = set()
+    for code in codes:
+        owners = [c for c in ref.cities if c.area_code == code]
+        other = next(c.area_code for c in ref.cities if c.area_code and c.area_code != code)
+        for _ in range(3 if code == "0731" else 1):
+            owner = mine_area_codes.owner_record(rng, ref, code, other, 1)
+            assert owner.correct and rules.violations(owner.fields["structure"]) == set(), owner.text
+            phone = next(seg["text"] for segs in owner.fields["structure"] for seg in segs if seg["field"] == "phone" and seg["kind"] == "value")
+            digits = "".join(ch for ch in phone if ch.isdigit())
+            digits = "0" + digits[2:] if digits.startswith("86") else digits  # +86 drops the trunk 0
+            assert digits.startswith(code), owner.text
+            named = [c.name for c in owners if c.name in owner.text]
+            assert named, owner.text
+            if code == "0731":
+                seen_shared.update(named)
+    assert seen_shared <= {"长沙市", "株洲市", "湘潭市"}
+
+
 def test_a_shared_code_is_no_citys_wrong_code_and_unknown_cities_are_refused(ref):
     for name in ("长沙市", "株洲市", "湘潭市"):
         assert all(code != "0731" for _, code in mine_area_codes.pairs(ref, [name]))
@@ -71,6 +92,21 @@ def test_the_command_probes_draws_and_writes_records_build_dataset_reads(pipelin
     assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
     built = run("twinscore.build_dataset", str(out), "--val_size", "0", "--test_size", "0", "--out", str(tmp_path / "ds"))
     assert "80 kept" in built.stdout
+
+
+def test_owners_follow_each_twin_with_the_drawn_codes_own_city(pipeline, tmp_path):
+    out = tmp_path / "owners.jsonl"
+    result = run("twinscore.mine_area_codes", "--model_dir", str(pipeline["run"]), "--cities", "株洲市,乌鲁木齐市",
+                 "--n", "30", "--seed", "5", "--owners", "--out", str(out))
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 90 and "wrote 90 records" in result.stderr
+    ref = reference.load()
+    for wrong, twin, owner in zip(rows[::3], rows[1::3], rows[2::3]):
+        assert (wrong["label"], twin["label"], owner["label"]) == ("wrong", "correct", "correct")
+        a, b = wrong["error_span"]
+        code = "".join(ch for ch in wrong["text"][a:b] if ch.isdigit())
+        assert code in owner["text"] and any(c.name in owner["text"] for c in ref.cities if c.area_code == code), owner["text"]
+        assert owner["entity"] != wrong["entity"] == twin["entity"]
 
 
 @pytest.mark.parametrize("args, message", [
