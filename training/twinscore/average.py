@@ -22,10 +22,11 @@ import shutil
 import sys
 from pathlib import Path
 
+from .tokenizer import SAVED_FILES
+
 WEIGHTS = "model.safetensors"
+# What a folder must hold; the rest of tokenizer.SAVED_FILES is copied where it is there.
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
-# Written beside those by transformers 5 (the chat template) when the folder has them.
-OPTIONAL_FILES = ("chat_template.jinja", "special_tokens_map.json")
 # Fields of config.json that may differ between rounds of the same model.
 CONFIG_NOISE = {"transformers_version", "_name_or_path", "dtype", "torch_dtype"}
 
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     except AverageError as e:
         ap.error(str(e))
     out.mkdir(parents=True, exist_ok=True)
-    for name in ("config.json", *TOKENIZER_FILES, *OPTIONAL_FILES):
+    for name in ("config.json", *SAVED_FILES):
         if (folders[0] / name).is_file():
             shutil.copyfile(folders[0] / name, out / name)
     save_file(state, str(out / WEIGHTS), metadata={"format": "pt"})

@@ -36,12 +36,7 @@ import tempfile
 from pathlib import Path
 
 from .tiny import AREA_CODE
-from .tokenizer import GENERIC, load_tokenizer
-
-# The tokenizer files of a run folder that the regrouped model keeps (tokenizer.json and
-# tokenizer_config.json are then rewritten); save_pretrained writes the weights and
-# config.json. Checkpoints and optimizer state belong to the old tokenizer's training.
-KEEP = ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja")
+from .tokenizer import GENERIC, SAVED_FILES, load_tokenizer
 
 
 def regroup_tokenizer_json(tokenizer_json: dict) -> dict:
@@ -75,7 +70,10 @@ def regroup(model_dir: str | Path, out: str | Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        for name in KEEP:
+        # the run's tokenizer files (tokenizer.json and tokenizer_config.json are then
+        # rewritten); save_pretrained writes the weights and config.json. Checkpoints and
+        # optimizer state belong to the old tokenizer's training.
+        for name in SAVED_FILES:
             if (model_dir / name).is_file():
                 shutil.copy2(model_dir / name, stage / name)
         (stage / "tokenizer.json").write_text(json.dumps(tokenizer_json, ensure_ascii=False), encoding="utf-8")

@@ -16,6 +16,10 @@ import json
 from pathlib import Path
 
 GENERIC = ("TokenizersBackend", "PreTrainedTokenizerFast")
+# The files save_pretrained writes for a run folder's tokenizer (transformers 5 puts the
+# chat template in its own file); a tool that makes a new model folder from a run's
+# weights copies these beside them.
+SAVED_FILES = ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja")
 
 
 def saved_class(path: str | Path) -> str | None:
