@@ -24,17 +24,17 @@ packed = json.loads(lzma.open(args.packed).read().decode())
 splits = {k: [json.loads(line) for line in v.splitlines()] for k, v in packed.items() if k != "held_out"}
 if args.generated or args.extra:
     held_out = set(packed["held_out"].split())
-    generated = [json.loads(line) for f in args.generated for line in open(f, encoding="utf-8")]
-    sources = {"generated": [[r["text"], r["label"]] for r in generated]}
+    # finetune.sh sums the "generated" lines of its generator processes and logs the "carried" one
+    sources = []
+    if args.generated:
+        generated = [json.loads(line) for f in args.generated for line in open(f, encoding="utf-8")]
+        sources.append(("generated {}", [[r["text"], r["label"]] for r in generated]))
     if args.extra:
-        sources["carried"] = [json.loads(line) for line in lzma.open(args.extra, "rt", encoding="utf-8")]
+        sources.append(("carried {} records (pack.py --extra)", [json.loads(line) for line in lzma.open(args.extra, "rt", encoding="utf-8")]))
     splits["train"] = []
-    for source, rows in sources.items():
+    for what, rows in sources:
         kept = [r for r in rows if held_out_key(r[0]) not in held_out]
-        # finetune.sh sums the "generated" lines of its generator processes and logs the "carried" one
-        if source == "carried" or args.generated:
-            what = f"{source} {len(rows)}" + (" records (pack.py --extra)" if source == "carried" else "")
-            print(f"{what}, {len(rows) - len(kept)} dropped as like a held-out record")
+        print(f"{what.format(len(rows))}, {len(rows) - len(kept)} dropped as like a held-out record")
         splits["train"] += kept
 for split, rows in splits.items():
     rows = rows[:args.limit]
