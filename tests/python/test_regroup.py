@@ -7,7 +7,7 @@ import torch
 from transformers import AutoModelForSequenceClassification
 
 from tests.python.conftest import run
-from twinscore.regroup import regroup
+from twinscore.regroup import AREA_CODE_BEFORE, recut, regroup
 from twinscore.tiny import AREA_CODE, QWEN2_SPLIT, TinyArguments, build_tiny_model
 from twinscore.tokenizer import load_tokenizer
 
@@ -85,3 +85,54 @@ def test_refuses_a_tokenizer_without_the_code_tokens_or_already_grouped(trained,
     assert [p.name for p in (tmp_path / "c").iterdir()] == ["notes.txt"]
     # nor is a staging folder left beside it
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "once", "plain"]
+
+
+def with_first_pattern(folder):
+    """What every model regrouped before 2026-11-27 holds: AREA_CODE_BEFORE."""
+    path = folder / "tokenizer.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    split = [p for p in data["pre_tokenizer"]["pretokenizers"] if p.get("type") == "Split"][-1]
+    assert split["pattern"]["Regex"].startswith(AREA_CODE + "|")
+    split["pattern"]["Regex"] = AREA_CODE_BEFORE + split["pattern"]["Regex"][len(AREA_CODE):]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def test_a_mobile_written_with_hyphens_keeps_its_middle_group_as_digits(trained, tmp_path):
+    regroup(trained, tmp_path / "out")
+    tok = load_tokenizer(tmp_path / "out")
+    assert pieces(tok, "189-0571-0977") == list("189-0571-0977")
+    assert pieces(tok, "+86 189-0571-0977")[-9:] == list("0571-0977")
+    assert pieces(tok, "手机：0571-88")[-4:] == ["0571", "-", "8", "8"]
+
+
+def test_recut_replaces_the_first_pattern_and_keeps_every_weight_byte_for_byte(trained, tmp_path):
+    regroup(trained, tmp_path / "old")
+    old = with_first_pattern(tmp_path / "old")
+    before = load_tokenizer(old)
+    assert pieces(before, "189-0571-0977")[4] == "0571"  # the slip: another city's code, read in a mobile
+    done = run("twinscore.regroup", "--recut", "--model_dir", str(old), "--out", str(tmp_path / "new"))
+    assert "weights as they were" in done.stderr
+    after = load_tokenizer(tmp_path / "new")
+    assert pieces(after, "189-0571-0977") == list("189-0571-0977")
+    for text in TEXTS[:3] + ["(0311)87654321 057188234567 邮编：310007 13805712345"]:
+        assert pieces(after, text) == pieces(before, text), text
+    for name in ("model.safetensors", "config.json"):
+        assert (tmp_path / "new" / name).read_bytes() == (old / name).read_bytes()
+    regex = [p for p in json.loads((tmp_path / "new" / "tokenizer.json").read_text(encoding="utf-8"))["pre_tokenizer"]["pretokenizers"] if p["type"] == "Split"][-1]["pattern"]["Regex"]
+    assert regex == f"{AREA_CODE}|{QWEN2_SPLIT}"
+
+
+def test_recut_and_regroup_each_refuse_the_other_ones_folder(trained, tmp_path):
+    regroup(trained, tmp_path / "current")
+    again = run("twinscore.regroup", "--recut", "--model_dir", str(tmp_path / "current"), "--out", str(tmp_path / "a"), check=False)
+    assert again.returncode != 0 and "nothing to recut" in again.stderr
+    with pytest.raises(ValueError, match="nothing to recut"):
+        recut(trained, tmp_path / "b")  # no area-code pattern at all
+    old = with_first_pattern(tmp_path / "current")
+    failed = run("twinscore.regroup", "--model_dir", str(old), "--out", str(tmp_path / "c"), check=False)
+    assert failed.returncode != 0 and "use --recut" in failed.stderr
+    (old / "model.safetensors").unlink()
+    with pytest.raises(FileNotFoundError, match="needs config.json and model.safetensors"):
+        recut(old, tmp_path / "d")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["current"]

@@ -38,6 +38,7 @@ def test_area_codes_and_postcode_prefixes_are_one_token(lookup, text, expected):
 
 @pytest.mark.parametrize("text", [
     "13805712345",  # a mobile number is never cut, whatever digits it holds
+    "138-0571-2345",  # nor its middle group when written with hyphens
     "0571882345671",  # 13 digits: not a landline
     "3100071",  # 7 digits: not a postcode
 ])

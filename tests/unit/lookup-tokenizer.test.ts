@@ -37,6 +37,8 @@ it('holds the digit groups and the place names it is meant to test', () => {
   const pieces = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).map((id) => tokenizer.decode([id]));
   expect(pieces('杭州市0571-88')).toEqual(['杭州市', '0571', '-', '8', '8']);
   expect(pieces('邮编：050000')).toEqual(['邮', '编', '：', '05', '0', '0', '0', '0']);
+  // a mobile's middle group is no area code, even one that reads like it (0571)
+  expect(pieces('138-0571-2345')).toEqual([...'138-0571-2345']);
   expect(cases.length).toBeGreaterThan(1500);
 });
 

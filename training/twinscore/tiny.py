@@ -31,9 +31,11 @@ HAN = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 # - a landline's area code: 0 + 2 digits (010, 02x) or 0 + 3 digits (03xx-09xx); the
 #   scheme is prefix-free, so it is cut the same with or without a separator. It counts
 #   as one when a separator follows or the run is a whole landline (7-8 more digits).
-#   Mobile numbers start with 1 and are never cut.
+#   Mobile numbers start with 1 and are never cut, nor is the middle group of one written
+#   189-0477-0977: a group after digit and hyphen is not a code (the first pattern cut
+#   0477 there, and the model took it for another city's code: regroup.AREA_CODE_BEFORE).
 # - a postcode's first two digits, which name its province, in a run of exactly six.
-AREA_CODE = r"(?<![0-9])0(?:[12][0-9]|[3-9][0-9]{2})(?=[-)]|[0-9]{7,8}(?![0-9]))"
+AREA_CODE = r"(?<![0-9])(?<![0-9]-)0(?:[12][0-9]|[3-9][0-9]{2})(?=[-)]|[0-9]{7,8}(?![0-9]))"
 POSTCODE_PREFIX = r"(?<![0-9])[0-9]{2}(?=[0-9]{4}(?![0-9]))"
 
 
