@@ -28,7 +28,8 @@ everything the model knew about a landline's digits moved by a few positions.
 the middle group of a mobile written 189-0477-0977 as an area code: the model then read
 another city's code in a correct record and flagged it (6 of the shipped model's 20 false
 alarms on 20,000 fresh records). It puts the current pattern in that one's place and
-keeps every weight (the code rows are trained by then); no other text is cut differently.
+keeps every weight (the code rows are trained by then); only a digit group that follows
+a digit and a hyphen is cut differently.
 
     python -m twinscore.regroup --recut --model_dir runs/s2 --out runs/s2-recut
 """
