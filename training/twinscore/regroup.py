@@ -64,8 +64,10 @@ def regroup_tokenizer_json(tokenizer_json: dict) -> dict:
     """The same tokenizer with AREA_CODE ahead of its digit Split's regex."""
     split = _digit_split(tokenizer_json)
     regex = split["pattern"]["Regex"]
-    if regex.startswith((AREA_CODE, AREA_CODE_BEFORE)):
-        raise ValueError("the tokenizer already cuts area codes as one token" + (" (with the first pattern: use --recut)" if regex.startswith(AREA_CODE_BEFORE) else ""))
+    if regex.startswith(AREA_CODE_BEFORE):
+        raise ValueError("the tokenizer already cuts area codes as one token (with the first pattern: use --recut)")
+    if regex.startswith(AREA_CODE):
+        raise ValueError("the tokenizer already cuts area codes as one token")
     split["pattern"]["Regex"] = f"{AREA_CODE}|{regex}"
     return tokenizer_json
 
@@ -120,8 +122,8 @@ def recut(model_dir: str | Path, out: str | Path) -> None:
     model_dir, out = Path(model_dir), Path(out)
     _other_folder(model_dir, out)
     tokenizer_json = recut_tokenizer_json(json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8")))
-    weights = [name for name in ("config.json", "model.safetensors") if (model_dir / name).is_file()]
-    if len(weights) < 2:
+    weights = ("config.json", "model.safetensors")
+    if not all((model_dir / name).is_file() for name in weights):
         raise FileNotFoundError(f"{model_dir}: a model folder needs config.json and model.safetensors beside its tokenizer")
 
     def write(stage: Path) -> None:
