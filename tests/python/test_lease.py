@@ -92,17 +92,23 @@ def finetune(data, tmp_path, extra=(), **settings):
     """Runs finetune.sh small on the CPU, as on a lent machine: pack.py --generate_there
     (with --extra record files, if any), then the script with these settings over a tiny
     default set."""
-    gpu, wheels, out, work = tmp_path / "gpu", tmp_path / "wheels", tmp_path / "out", tmp_path / "work"
+    gpu, wheels = tmp_path / "gpu", tmp_path / "wheels"
     wheels.mkdir()
     for name in ("phonenumberslite-9.0.42-py2.py3-none-any.whl", "china_region-0.0.11-py3-none-any.whl"):
         (wheels / name).write_bytes(b"")
     run("training/lease/pack.py", "--data", str(data), "--generate_there", "--out", str(gpu), "--wheels", str(wheels),
         *(["--extra", *map(str, extra)] if extra else []))
-    env = {"PATH": "/usr/bin:/bin", "SKIP_WHEELS": "1", "PYBIN": sys.executable, "OMP_NUM_THREADS": "1", "OUT": str(out),
-           "WORK": str(work), "GPU_DIR": str(gpu), "GENERATE": "200", "NGEN": "2", "MINUTES": "0.05", "BATCH": "8",
-           "WARMUP": "1", "CONFIGS": "T:1e-4", "FOCUS": "area_code_city=2", "WRONG_SHARE": "0.4", "HOME": str(tmp_path),
+    env = {"GPU_DIR": str(gpu), "GENERATE": "200", "NGEN": "2", "MINUTES": "0.05", "CONFIGS": "T:1e-4",
+           "FOCUS": "area_code_city=2", "WRONG_SHARE": "0.4", **settings}
+    return lease_script("finetune.sh", tmp_path, **env)
+
+
+def lease_script(name, tmp_path, **settings):
+    """A lease script run on the CPU with the wheels at hand, its OUT and WORK in tmp_path."""
+    env = {"PATH": "/usr/bin:/bin", "SKIP_WHEELS": "1", "PYBIN": sys.executable, "OMP_NUM_THREADS": "1",
+           "OUT": str(tmp_path / "out"), "WORK": str(tmp_path / "work"), "BATCH": "8", "WARMUP": "1", "HOME": str(tmp_path),
            **settings}
-    return subprocess.run(["bash", "training/lease/finetune.sh"], cwd=ROOT, env=env, capture_output=True, text=True)
+    return subprocess.run(["bash", f"training/lease/{name}"], cwd=ROOT, env=env, capture_output=True, text=True)
 
 
 @pytest.mark.parametrize("twins", ["", "1"])
@@ -150,6 +156,32 @@ def test_finetune_trains_on_carried_records_beside_those_written_there(data, tmp
     assert all(r["text"] in pairs for r in mined[2:]) and not any(r["text"] in pairs for r in mined[:2])
     with tarfile.open(tmp_path / "out/T.tar") as t:
         assert json.load(t.extractfile("trainer_state.json"))["global_step"] == 2
+
+
+def test_finetune_more_continues_the_best_run_and_hands_back_what_scores(data, tmp_path):
+    """finetune-more.sh, the second call on the warm machine: the run of finetune.sh with
+    the higher validation accuracy goes on for MAX_STEPS, and its folder comes back with
+    the chat template, without which nothing here can score it."""
+    from safetensors.torch import load_file
+
+    from twinscore.scoring import p_correct_of
+
+    first = finetune(data, tmp_path, CONFIGS="T:1e-4 U:3e-3", MAX_STEPS="3", MINUTES="5")
+    assert first.returncode == 0, first.stdout + first.stderr
+    accuracy = {n: json.loads((tmp_path / f"work/runs/{n}/eval_results.json").read_text())["eval_accuracy"] for n in "TU"}
+    best = max(accuracy, key=accuracy.get)
+    more = lease_script("finetune-more.sh", tmp_path, LR="1e-4", MAX_STEPS="2", MINUTES="5")
+    log = (tmp_path / "out/train.log").read_text(encoding="utf-8")
+    assert more.returncode == 0, more.stdout + more.stderr + log
+    assert f"best {best}, on at 1e-4 for 2 steps as C" in log
+    with tarfile.open(tmp_path / "out/C.tar") as t:
+        assert "chat_template.jinja" in t.getnames()
+        t.extractall(tmp_path / "C")
+    assert json.loads((tmp_path / "C/trainer_state.json").read_text())["global_step"] == 2
+    start, went_on = load_file(tmp_path / f"work/runs/{best}/model.safetensors"), load_file(tmp_path / "C/model.safetensors")
+    assert any(not (start[k] == went_on[k]).all() for k in start)
+    p = p_correct_of(tmp_path / "C", texts(data / "records/validation.jsonl")[:4], 128, 4)
+    assert len(p) == 4 and all(0 <= x <= 1 for x in p)
 
 
 def test_pack_refuses_extra_records_it_cannot_carry(data, tmp_path):
