@@ -9,7 +9,7 @@ WHEELS_INSTALLED=1  # by finetune.sh, the call before
 source "$(dirname "$0")/common.sh"
 WORK=${WORK:-/tmp/ft}
 NAME=${NAME:-C}
-BEST=$($PYBIN -c "import json, glob; r = {p.split('/')[-2]: json.load(open(p))['eval_accuracy'] for p in glob.glob('$WORK/runs/*/eval_results.json') if p.split('/')[-2] != '$NAME'}; print(max(r, key=r.get))") || exit 1
+BEST=$($PYBIN -c "import json, glob; r = {p.split('/')[-2]: json.load(open(p))['eval_accuracy'] for p in sorted(glob.glob('$WORK/runs/*/eval_results.json')) if p.split('/')[-2] != '$NAME'}; print(max(r, key=r.get))") || exit 1
 log "best $BEST, on at ${LR:=5e-5} for ${MAX_STEPS:=1500} steps as $NAME"
 if $PYBIN -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)'; then
   EXTRA="--bf16 True --dataloader_num_workers 2 --dataset_num_proc $(nproc)"
