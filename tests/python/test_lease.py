@@ -184,6 +184,18 @@ def test_finetune_more_continues_the_best_run_and_hands_back_what_scores(data, t
     assert len(p) == 4 and all(0 <= x <= 1 for x in p)
 
 
+def test_finetune_more_says_when_there_is_no_run_to_go_on_from(tmp_path):
+    """On a fresh machine (finetune.sh's call lost, say) there is nothing in WORK/runs:
+    it says so in the log the call hands back, and trains nothing."""
+    (tmp_path / "work/runs/C").mkdir(parents=True)  # only its own earlier try
+    (tmp_path / "work/runs/C/eval_results.json").write_text('{"eval_accuracy": 0.9}')
+    result = lease_script("finetune-more.sh", tmp_path)
+    assert result.returncode != 0
+    log = (tmp_path / "out/train.log").read_text(encoding="utf-8")
+    assert f"finetune-more: no finished run in {tmp_path / 'work/runs'}" in log
+    assert not list((tmp_path / "out").glob("*.tar"))
+
+
 def test_pack_refuses_extra_records_it_cannot_carry(data, tmp_path):
     wheels = tmp_path / "wheels"
     wheels.mkdir()

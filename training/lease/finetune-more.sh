@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
 # Second call, right after finetune.sh on the same warm machine (given back after 30 s
 # idle): the best of finetune.sh's runs (by validation accuracy) goes on alone at LR for
-# MAX_STEPS (cosine, from warmup to zero), on the same records; the tokenized set is
-# still cached in /tmp there, so it trains within seconds. Hands back $OUT/$NAME.tar.
+# MAX_STEPS (cosine, from warmup to zero), on the same records, still in /tmp there.
+# Hands back $OUT/$NAME.tar.
 #   run  command: OUT=$OUT LR=5e-5 MAX_STEPS=1500 MINUTES=1.7 bash training/lease/finetune-more.sh   timeout_s: 230
-# (fifth lease: B went on 1,500 steps at 5e-5 in 199 s of call, 14.6 steps/s alone)
+# (fifth lease: B went on 1,500 steps at 5e-5, 102 s at 14.6 steps/s alone, in a call of 199 s)
 WHEELS_INSTALLED=1  # by finetune.sh, the call before
 source "$(dirname "$0")/common.sh"
 WORK=${WORK:-/tmp/ft}
 NAME=${NAME:-C}
-BEST=$($PYBIN -c "import json, glob; r = {p.split('/')[-2]: json.load(open(p))['eval_accuracy'] for p in sorted(glob.glob('$WORK/runs/*/eval_results.json')) if p.split('/')[-2] != '$NAME'}; print(max(r, key=r.get))") || exit 1
+BEST=$($PYBIN - "$WORK/runs" "$NAME" <<'PY'
+import glob, json, sys
+runs, name = sys.argv[1:]
+# sorted: a tie in accuracy picks the same run every time
+r = {p.split("/")[-2]: json.load(open(p))["eval_accuracy"] for p in sorted(glob.glob(f"{runs}/*/eval_results.json"))}
+r.pop(name, None)
+if not r:
+    print(f"finetune-more: no finished run in {runs} (finetune.sh, the call before, on this machine, writes them)")
+    sys.exit(1)
+print(max(r, key=r.get))
+PY
+) || { log "$BEST"; exit 1; }
 log "best $BEST, on at ${LR:=5e-5} for ${MAX_STEPS:=1500} steps as $NAME"
 if $PYBIN -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)'; then
   EXTRA="--bf16 True --dataloader_num_workers 2 --dataset_num_proc $(nproc)"
 else
   EXTRA="--bf16 False"
 fi
-# The same cache folder as the run's own, so its tokenized records are found, not rebuilt.
+# The run's own cache folder, where datasets finds the records it tokenized, if it can.
 HF_DATASETS_CACHE=$WORK/cache/$BEST $PYBIN -m twinscore.train --model_name_or_path $WORK/runs/$BEST --dataset_name $WORK/data \
   --dataset_test_split validation --output_dir $WORK/runs/$NAME --max_length 128 --max_steps $MAX_STEPS \
   --max_train_minutes ${MINUTES:-2} --per_device_train_batch_size ${BATCH:-1024} --per_device_eval_batch_size 1024 \
