@@ -168,6 +168,19 @@ done
 "$PY" -m twinscore.build_dataset "$DATA-minehard/mined.jsonl" --exclude "$DATA" --val_size 0 --test_size 0 \
   --seed 30000 --out "$DATA-minehard"
 tune "$RUN-lease5b" "$RUN-minehard" "$DATA-minehard" 560 3e-5 30001 20 256
+# mined FROM DIR SEED AREA_SEED: the two sets the last round and the third lease phase
+# trained on, into DIR: mined.jsonl, the records FROM gets wrong or only just right of
+# 100,000 fresh ones with their twins (30 % wrong, seeds SEED and SEED+1) and 40,000 of
+# the rest replayed; area.jsonl, 20,000 wrong area codes drawn by FROM's P(correct), each
+# with its twin and a correct record of the code's own city.
+mined() {
+  for k in 0 1; do
+    "$PY" -m twinscore.generate --n 50000 --seed $(( $3 + k )) --twins --wrong_share 0.3 --out "$2/hard-$k.jsonl"
+  done
+  "$PY" -m twinscore.mine_hard "$2"/hard-0.jsonl "$2"/hard-1.jsonl --model_dir "$1" --replay 40000 --seed "$3" \
+    --exclude "$DATA" --out "$2/mined.jsonl"
+  "$PY" -m twinscore.mine_area_codes --model_dir "$1" --n 20000 --seed "$4" --owners --exclude "$DATA" --out "$2/area.jsonl"
+}
 # A last round, halved with the weights it began from (a model soup; CPU, 45 minutes): the
 # records minehard gets wrong or only just right (130,000 fresh ones with their twins, 30 %
 # wrong: 1,308 entities and 40,000 replayed) beside 20,000 mined wrong area codes, each with
@@ -177,13 +190,7 @@ tune "$RUN-lease5b" "$RUN-minehard" "$DATA-minehard" 560 3e-5 30001 20 256
 # wrong codes missed 9 -> 6 of 1,042, false alarms 26 -> 20 of 13,921). The shipped round
 # started from minehard's weights as unexported from the model it shipped (twinscore.unexport,
 # bit for bit).
-for k in 0 1; do
-  "$PY" -m twinscore.generate --n 50000 --seed $(( 40000 + k )) --twins --wrong_share 0.3 --out "$DATA-soup/gen-$k.jsonl"
-done
-"$PY" -m twinscore.mine_hard "$DATA-soup"/gen-0.jsonl "$DATA-soup"/gen-1.jsonl --model_dir "$RUN-minehard" \
-  --replay 40000 --seed 40000 --exclude "$DATA" --out "$DATA-soup/mined.jsonl"
-"$PY" -m twinscore.mine_area_codes --model_dir "$RUN-minehard" --n 20000 --seed 6464 --owners --exclude "$DATA" \
-  --out "$DATA-soup/area.jsonl"
+mined "$RUN-minehard" "$DATA-soup" 40000 6464
 "$PY" -m twinscore.build_dataset "$DATA-soup/mined.jsonl" "$DATA-soup/area.jsonl" --exclude "$DATA" --val_size 0 \
   --test_size 0 --seed 40000 --out "$DATA-soup"
 tune "$RUN-minehard" "$RUN-soupround" "$DATA-soup" 400 2e-5 40001 20 256
@@ -204,13 +211,7 @@ tune "$RUN-minehard" "$RUN-soupround" "$DATA-soup" 400 2e-5 40001 20 256
 # by side: validation 99.53 against 99.58 %), then 1,500 at 5e-5 on the same records
 # (99.63 %). On 100,000 fresh records false alarms 65 -> 32 and wrong records passed
 # 276 -> 217; halving it with the soup, as the last CPU round was, gave some of that back.
-for k in 0 1; do
-  "$PY" -m twinscore.generate --n 50000 --seed $(( 40004 + k )) --twins --wrong_share 0.3 --out "$DATA-lease6/hard-$k.jsonl"
-done
-"$PY" -m twinscore.mine_hard "$DATA-lease6"/hard-0.jsonl "$DATA-lease6"/hard-1.jsonl --model_dir "$RUN-soup" \
-  --replay 40000 --seed 40004 --exclude "$DATA" --out "$DATA-lease6/mined.jsonl"
-"$PY" -m twinscore.mine_area_codes --model_dir "$RUN-soup" --n 20000 --seed 6666 --owners --exclude "$DATA" \
-  --out "$DATA-lease6/area.jsonl"
+mined "$RUN-soup" "$DATA-lease6" 40004 6666
 LEASE6=area_code_city=3,phone_length=2,phone_letters=2,district_not_in_city=2,postcode_region=2,duplicated_segment=2
 for k in $(seq 0 15); do
   "$PY" -m twinscore.generate --n 50000 --seed $(( 30000 + k )) --twins --wrong_share 0.4 --focus "$LEASE6" \
