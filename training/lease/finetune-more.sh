@@ -22,11 +22,7 @@ print(max(r, key=r.get))
 PY
 ) || { log "$BEST"; exit 1; }
 log "best $BEST, on at ${LR:=5e-5} for ${MAX_STEPS:=1500} steps as $NAME"
-if $PYBIN -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)'; then
-  EXTRA="--bf16 True --dataloader_num_workers 2 --dataset_num_proc $(nproc)"
-else
-  EXTRA="--bf16 False"
-fi
+EXTRA=$(device_args 1)
 # The run's own cache folder, where datasets finds the records it tokenized, if it can.
 HF_DATASETS_CACHE=$WORK/cache/$BEST $PYBIN -m twinscore.train --model_name_or_path $WORK/runs/$BEST --dataset_name $WORK/data \
   --dataset_test_split validation --output_dir $WORK/runs/$NAME --max_length 128 --max_steps $MAX_STEPS \

@@ -43,12 +43,7 @@ cat $WORK/parts/*/train.jsonl > $WORK/data/train.jsonl && cp $WORK/parts/0/valid
 echo "train $(wc -l < $WORK/data/train.jsonl) $(sha256sum < $WORK/data/train.jsonl | cut -c1-16), validation $(wc -l < $WORK/data/validation.jsonl)" | tee -a "$OUT/train.log"
 [ -s $WORK/data/train.jsonl ] || exit 1
 log "data ready"
-if $PYBIN -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)'; then
-  N=$(echo ${CONFIGS:-A:4e-4} | wc -w)
-  EXTRA="--bf16 True --dataloader_num_workers 2 --dataset_num_proc $(( $(nproc) / N > 0 ? $(nproc) / N : 1 ))"
-else
-  EXTRA="--bf16 False"
-fi
+EXTRA=$(device_args $(echo ${CONFIGS:-A:4e-4} | wc -w))
 # The call's limit kills everything, the weights too. Tokenizing is the one step whose
 # time is not known beforehand, so checkpoints are kept and, at DEADLINE seconds, the
 # newest of each run still going is handed back instead.
