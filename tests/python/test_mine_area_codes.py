@@ -123,4 +123,5 @@ def test_bad_arguments_say_what_is_wrong(pipeline, tmp_path, args, message):
 
 def test_a_folder_without_a_model_is_refused(tmp_path):
     result = run("twinscore.mine_area_codes", "--model_dir", str(tmp_path), "--n", "5", "--out", str(tmp_path / "r.jsonl"), check=False)
-    assert result.returncode != 0 and "no config.json there" in result.stderr
+    assert result.returncode != 0 and f"--model_dir {tmp_path}: no config.json or tokenizer.json there" in result.stderr
+    assert not (tmp_path / "r.jsonl").exists()

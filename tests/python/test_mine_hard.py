@@ -22,8 +22,8 @@ def test_select_keeps_every_record_of_a_hard_entity_and_replays_the_others():
     groups = [(0, r["entity"]) for r in recs]
     correct = [r["label"] == "correct" for r in recs]
     p = np.array([0.5, 0.01, 0.6, 0.99, 0.99, 0.01, 0.97, 0.2])
-    kept, replayed, n_hard = mine_hard.select(correct, groups, p, correct_below=0.95, wrong_above=0.2, replay=3, seed=1)
-    assert kept == [0, 1, 2, 3] and n_hard == 2
+    kept, replayed, hard = mine_hard.select(correct, groups, p, correct_below=0.95, wrong_above=0.2, replay=3, seed=1)
+    assert kept == [0, 1, 2, 3] and hard == [0, 2]
     assert len(replayed) == 3 and set(replayed) <= {4, 5, 6, 7}
     assert mine_hard.select(correct, groups, p, 0.95, 0.2, 3, seed=1)[1] == replayed  # the seed decides the draw
     # the same entity id in another file is another entity
@@ -113,4 +113,8 @@ def test_a_missing_file_or_model_is_refused(pipeline, tmp_path):
     gen = tmp_path / "gen.jsonl"
     gen.write_text('{"text": "张三", "label": "correct"}\n', encoding="utf-8")
     no_model = run("twinscore.mine_hard", str(gen), "--model_dir", str(tmp_path), "--out", str(tmp_path / "r.jsonl"), check=False)
-    assert no_model.returncode != 0 and "no config.json there" in no_model.stderr
+    assert no_model.returncode != 0 and f"--model_dir {tmp_path}: no config.json or tokenizer.json there" in no_model.stderr
+    (tmp_path / "config.json").write_text("{}", encoding="utf-8")  # weights without their tokenizer: refused before scoring
+    no_tokenizer = run("twinscore.mine_hard", str(gen), "--model_dir", str(tmp_path), "--out", str(tmp_path / "r.jsonl"), check=False)
+    assert no_tokenizer.returncode != 0 and f"--model_dir {tmp_path}: no tokenizer.json there" in no_tokenizer.stderr
+    assert not (tmp_path / "r.jsonl").exists()

@@ -97,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--n must be a positive number of records, not {args.n}")
     if not 0 < args.floor <= 1:
         ap.error(f"--floor must be in (0, 1], not {args.floor}")
-    if not (Path(args.model_dir) / "config.json").is_file():
-        ap.error(f"--model_dir {args.model_dir}: no config.json there (a folder twinscore-train wrote)")
+    if problem := scoring.model_dir_problem(args.model_dir):
+        ap.error(problem)
     held_out: set[str] = set()
     if args.exclude:
         from .build_dataset import held_out_texts

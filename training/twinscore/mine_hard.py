@@ -59,14 +59,15 @@ def is_hard(correct: bool, p: float, correct_below: float, wrong_above: float) -
 
 
 def select(correct: list[bool], groups: list, p: np.ndarray, correct_below: float, wrong_above: float,
-           replay: int, seed: int) -> tuple[list[int], list[int], int]:
+           replay: int, seed: int) -> tuple[list[int], list[int], list[int]]:
     """Indices to write: every record of a group holding a hard record (in file order),
-    and `replay` records of the other groups drawn with `seed`; and how many groups were
-    hard."""
-    hard = {groups[i] for i, c in enumerate(correct) if is_hard(c, p[i], correct_below, wrong_above)}
-    kept = [i for i in range(len(groups)) if groups[i] in hard]
-    rest = [i for i in range(len(groups)) if groups[i] not in hard]
-    return kept, random.Random(seed).sample(rest, min(replay, len(rest))), len(hard)
+    and `replay` records of the other groups drawn with `seed`; and the hard records
+    themselves (what the summary counts by class)."""
+    hard = [i for i, c in enumerate(correct) if is_hard(c, p[i], correct_below, wrong_above)]
+    hard_groups = {groups[i] for i in hard}
+    kept = [i for i in range(len(groups)) if groups[i] in hard_groups]
+    rest = [i for i in range(len(groups)) if groups[i] not in hard_groups]
+    return kept, random.Random(seed).sample(rest, min(replay, len(rest))), hard
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"--{name} must be a probability in (0, 1), not {getattr(args, name)}")
     if args.replay < 0:
         ap.error(f"--replay must be a number of records, not {args.replay}")
-    if not (Path(args.model_dir) / "config.json").is_file():
-        ap.error(f"--model_dir {args.model_dir}: no config.json there (a folder twinscore-train wrote)")
+    if problem := scoring.model_dir_problem(args.model_dir):
+        ap.error(problem)
     missing = [f for f in args.inputs if not Path(f).is_file()]
     if missing:
         ap.error(f"no such file: {', '.join(missing)}")
@@ -103,10 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(str(e))
 
     p = scoring.p_correct_of(args.model_dir, [r["text"] for r in records], args.max_length, args.batch_size, by_length=True)
-    kept, replayed, n_hard = select(correct, groups, p, args.correct_below, args.wrong_above, args.replay, args.seed)
-    hard_by_class = collections.Counter(r.get("error_class") or ("correct" if c else "wrong") for r, c, pi in zip(records, correct, p)
-                                        if is_hard(c, pi, args.correct_below, args.wrong_above))
-    print(f"mine_hard: {len(records)} records scored; hard: {sum(hard_by_class.values())} in {n_hard} entities "
+    kept, replayed, hard = select(correct, groups, p, args.correct_below, args.wrong_above, args.replay, args.seed)
+    hard_by_class = collections.Counter(records[i].get("error_class") or ("correct" if correct[i] else "wrong") for i in hard)
+    print(f"mine_hard: {len(records)} records scored; hard: {len(hard)} in {len({groups[i] for i in hard})} entities "
           f"({', '.join(f'{k} {v}' for k, v in hard_by_class.most_common())})", file=sys.stderr)
 
     out = Path(args.out)

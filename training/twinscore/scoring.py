@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -59,6 +60,13 @@ def score(run, items: list[Scored], pad_id: int, batch_size: int = 32) -> list[S
         for i, s in enumerate(batch):
             s.reward_correct, s.reward_wrong = float(rewards[i]), float(rewards[len(batch) + i])
     return items
+
+
+def model_dir_problem(model_dir: str) -> str | None:
+    """What keeps p_correct_of from loading model_dir, said for a --model_dir option (the
+    miners check before their minutes of reading and scoring), or None."""
+    missing = [name for name in ("config.json", "tokenizer.json") if not (Path(model_dir) / name).is_file()]
+    return f"--model_dir {model_dir}: no {' or '.join(missing)} there (a folder twinscore-train wrote)" if missing else None
 
 
 def p_correct_of(model_dir: str, texts: list[str], max_length: int, batch_size: int, by_length: bool = False) -> np.ndarray:
