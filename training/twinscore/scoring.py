@@ -63,8 +63,9 @@ def score(run, items: list[Scored], pad_id: int, batch_size: int = 32) -> list[S
 
 
 def model_dir_problem(model_dir: str) -> str | None:
-    """What keeps p_correct_of from loading model_dir, said for a --model_dir option (the
-    miners check before their minutes of reading and scoring), or None."""
+    """Which of a trained folder's config.json and tokenizer.json model_dir lacks, said for a
+    --model_dir option, or None. The miners check this before their minutes of reading and
+    scoring; it is not all p_correct_of needs (the weights are found by transformers)."""
     missing = [name for name in ("config.json", "tokenizer.json") if not (Path(model_dir) / name).is_file()]
     return f"--model_dir {model_dir}: no {' or '.join(missing)} there (a folder twinscore-train wrote)" if missing else None
 
