@@ -1,11 +1,14 @@
 """The record generator: deterministic, every label backed by the schema's rules."""
 
+import json
 from collections import Counter
 
 import pytest
 
 from twinscore import reference
-from twinscore.generate import COMPOUND_SURNAMES, ERROR_CLASSES, GIVEN, PLACEHOLDER_GIVEN, common_hanzi, generate, parse_focus
+from twinscore.generate import (
+    COMPOUND_SURNAMES, ERROR_CLASSES, GIVEN, PHONE_LABELS, PLACEHOLDER_GIVEN, POSTCODE_LABELS, common_hanzi, generate, leading_field, main, parse_focus,
+)
 from twinscore.rules import violations
 
 
@@ -179,3 +182,26 @@ def test_twins_add_each_wrong_record_without_its_error_and_draw_nothing_else():
         mended = w.text[:a] + w.text[a:b].replace(wrong_code, own) + w.text[b:]
         assert t.text == mended or (len(own) == 3 and len(t.text) == len(mended) + 1), (w.text, t.text)
         assert t.text.startswith(mended[: a + len(own) + 2])
+
+
+def test_lead_keeps_the_records_that_begin_with_the_field_and_draws_nothing_else():
+    plain = generate(4000, seed=8, focus={"postcode_length": 6}, twins=True)
+    led = generate(4000, seed=8, focus={"postcode_length": 6}, twins=True, lead="postcode")
+    # the same draws, filtered: a postcode written first, wrong records with their twins
+    assert [r.text for r in led] == [r.text for r in plain if leading_field(r) == "postcode"]
+    assert 0 < len(led) < 0.1 * len(plain)
+    assert all(r.text.startswith(tuple(POSTCODE_LABELS)) for r in led)
+    assert Counter(r.error_class for r in led if not r.correct).most_common(1)[0][0] == "postcode_length"
+    assert sum(r.correct for r in led) > 0.5 * len(led)  # twins and correct records of the layout
+    with pytest.raises(ValueError, match="'street' is not a field; the fields are name, address, postcode, phone"):
+        generate(10, lead="street")
+
+
+def test_lead_on_the_command_line_writes_fewer_records_and_refuses_an_unknown_field(tmp_path, capsys):
+    out = tmp_path / "led.jsonl"
+    assert main(["--n", "3000", "--seed", "4", "--lead", "phone", "--out", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert 0 < len(rows) < 3000 and all(r["text"].startswith(tuple(PHONE_LABELS)) for r in rows)
+    with pytest.raises(SystemExit):
+        main(["--n", "10", "--lead", "street", "--out", str(tmp_path / "x.jsonl")])
+    assert "invalid choice: 'street'" in capsys.readouterr().err and not (tmp_path / "x.jsonl").exists()
