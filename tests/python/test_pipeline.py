@@ -91,12 +91,27 @@ def test_train_rejects_a_bad_label_before_training(tmp_path):
     assert result.returncode == 1 and "row 3, column 'label'" in result.stderr
 
 
-@pytest.mark.parametrize(
-    "ps, labels, expected",
-    [([0.9, 0.8, 0.2, 0.1], [True, True, False, False], 0.5), ([0.95, 0.9, 0.7, 0.6], [True, True, False, False], 0.8)],
-)
-def test_threshold_sits_between_scores_with_best_accuracy(ps, labels, expected):
-    assert choose_threshold(ps, labels) == pytest.approx(expected)
+def test_threshold_is_one_half_unless_another_cut_is_clearly_better():
+    # separable at 0.5
+    assert choose_threshold([0.9, 0.8, 0.2, 0.1], [True, True, False, False]) == 0.5
+    # a model that scores its wrong records 0.6-0.7: moving the cut above them drops ten
+    # errors, more than 2 sqrt(10); the cut lies between the scores, not on one
+    ps = [0.9 + i / 400 for i in range(20)] + [0.6 + i / 100 for i in range(11)] + [0.1] * 10
+    labels = [True] * 20 + [False] * 21
+    assert choose_threshold(ps, labels) == pytest.approx((0.7 + 0.9) / 2)
+    # a flat band: a cut at 0.9 is one record better than 0.5 over 9 records between them
+    # (5 wrong, 4 correct), which is noise, not evidence
+    band = [0.55 + i / 20 for i in range(9)]
+    ps = [0.99] * 500 + band + [0.01] * 500
+    labels = [True] * 500 + [False, True] * 4 + [False] + [False] * 500
+    errors = lambda t: sum((p >= t) != ok for p, ok in zip(ps, labels))
+    assert errors(0.99) < errors(0.5)  # the plain best cut is not 0.5 ...
+    assert choose_threshold(ps, labels) == 0.5  # ... and is not taken
+    # ties among clearly better cuts go nearest 0.5: either side of a score held by as many
+    # correct records as wrong ones, the errors are the same
+    ps = [0.95] * 30 + [0.3] * 30 + [0.25] * 10 + [0.2] * 30
+    labels = [True] * 60 + [True, False] * 5 + [False] * 30
+    assert choose_threshold(ps, labels) == pytest.approx(0.275)
 
 
 def test_lora_training_trains_the_score_head_and_exports_merged(pipeline, tmp_path):

@@ -126,7 +126,7 @@ def card(manifest: dict, evaluation: dict, diagnostics: dict, config: dict, comm
         f"- Files: `{q}` {files[q]['bytes'] / 2**20:.1f} MiB (int8 weight-only MatMulNBits; "
         f"activations and embeddings fp32), `{manifest['onnx']['fp32']}` "
         f"{files[manifest['onnx']['fp32']]['bytes'] / 2**20:.1f} MiB.",
-        f"- Threshold {manifest['threshold']:.4f}, chosen on the validation split; max length "
+        f"- Threshold {manifest['threshold']:.4f}, 0.5 unless another cut is clearly better on the validation split (twinscore.export.choose_threshold); max length "
         f"{manifest['max_length']} tokens.",
         "",
         "## Data",
