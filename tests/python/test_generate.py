@@ -7,7 +7,8 @@ import pytest
 
 from twinscore import reference
 from twinscore.generate import (
-    COMPOUND_SURNAMES, ERROR_CLASSES, GIVEN, PHONE_LABELS, PLACEHOLDER_GIVEN, POSTCODE_LABELS, common_hanzi, generate, leading_field, main, parse_focus,
+    COMPOUND_SURNAMES, ERROR_CLASSES, GIVEN, PHONE_LABELS, PLACEHOLDER_GIVEN, POSTCODE_LABELS, common_hanzi, generate, junk_tokens, leading_field, main,
+    parse_focus,
 )
 from twinscore.rules import violations
 
@@ -205,3 +206,33 @@ def test_lead_on_the_command_line_writes_fewer_records_and_refuses_an_unknown_fi
     with pytest.raises(SystemExit):
         main(["--n", "10", "--lead", "street", "--out", str(tmp_path / "x.jsonl")])
     assert "invalid choice: 'street'" in capsys.readouterr().err and not (tmp_path / "x.jsonl").exists()
+
+
+def test_junk_from_a_tokenizer_draws_each_junk_token_whole_and_the_rules_still_flag_it(tmp_path):
+    vocab = {"a": 0, "#": 1, "|$#": 2, "&%": 3, "镇": 4, "#a": 5, "|": 6}
+    tok = tmp_path / "tokenizer.json"
+    tok.write_text(json.dumps({"model": {"type": "BPE", "vocab": vocab}}), encoding="utf-8")
+    tokens = junk_tokens(tok)
+    assert tokens == ["|$#", "&%"]  # two or more symbols, vocabulary order
+    rs = generate(3000, seed=9, focus={"junk_symbols": 20}, junk=tokens)
+    junk = [r for r in rs if r.error_class == "junk_symbols"]
+    assert len(junk) > 500
+    spans = Counter(r.text[r.error_span[0]:r.error_span[1]] for r in junk)
+    assert set(spans) == {"|$#", "&%"} and min(spans.values()) > 0.4 * len(junk)
+    assert all("junk_symbols" in violations(r.fields["structure"]) for r in junk)
+    # other classes draw as they did: the records up to the first junk one are the same
+    plain = generate(3000, seed=9, focus={"junk_symbols": 20})
+    first = next(i for i, r in enumerate(plain) if r.error_class == "junk_symbols")
+    assert [r.text for r in rs[:first]] == [r.text for r in plain[:first]]
+
+
+def test_junk_from_refuses_a_file_that_is_no_tokenizer_or_has_no_junk_token(tmp_path, capsys):
+    (tmp_path / "plain.json").write_text(json.dumps({"model": {"vocab": {"a": 0, "#": 1}}}), encoding="utf-8")
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"plain.json: the vocabulary has no token made of two or more of"):
+        junk_tokens(tmp_path / "plain.json")
+    for bad in ("broken.json", "missing.json"):
+        with pytest.raises(SystemExit):
+            main(["--n", "10", "--junk_from", str(tmp_path / bad), "--out", str(tmp_path / "x.jsonl")])
+        assert f"{bad}: not a tokenizer.json with a model vocabulary" in capsys.readouterr().err
+    assert not (tmp_path / "x.jsonl").exists()

@@ -259,14 +259,34 @@ def digits_in_address(rng, ref, e, fields):
     _insert(seg, pos, _digits(rng, 1, 5))
 
 
-def junk_symbols(rng, ref, e, fields):
+def junk_symbols(rng, ref, e, fields, tokens: list[str] | None = None):
     seg = rng.choice([s for s in _address(fields) if s.kind in ("street", "road")])
-    junk = "".join(rng.choice(JUNK) for _ in range(rng.randint(1, 4)))
+    if tokens:  # one of a tokenizer's junk tokens (junk_tokens), each as likely as another
+        junk = rng.choice(tokens)
+    else:
+        junk = "".join(rng.choice(JUNK) for _ in range(rng.randint(1, 4)))
     if rng.random() < 0.5:  # replace the name's body, as in 广州市天河区#?@!路
         seg.text = junk + seg.text[-1]
         seg.mark(0, len(junk))
     else:
         _insert(seg, rng.randint(1, len(seg.text) - 1), junk)
+
+
+def junk_tokens(tokenizer_json: str | Path) -> list[str]:
+    """The tokens of a tokenizer.json made of two or more of JUNK's symbols, in vocabulary
+    order. A trained tokenizer merges some runs of symbols into one token; drawn 1-4
+    symbols at a time, the records reach each merged run rarely, and its embedding is
+    barely trained (the default model passes 2.8 % of junk records whose junk is a token
+    seen once or never in its first training split, none where it was seen ten times)."""
+    path = Path(tokenizer_json)
+    try:
+        vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise ValueError(f"{path}: not a tokenizer.json with a model vocabulary ({err})") from None
+    tokens = [t for t, _ in sorted(vocab.items(), key=lambda kv: kv[1]) if len(t) >= 2 and set(t) <= set(JUNK)]
+    if not tokens:
+        raise ValueError(f"{path}: the vocabulary has no token made of two or more of {JUNK}")
+    return tokens
 
 
 def postcode_length(rng, ref, e, fields):
@@ -456,10 +476,12 @@ ADDRESS_KINDS = ("full", "address", "address_postcode", "contact")
 
 
 def make_record(rng: random.Random, ref: reference.Reference, e: Entity, error: str | None,
-                twins: list[Record] | None = None, area_code: str | None = None) -> Record:
+                twins: list[Record] | None = None, area_code: str | None = None,
+                junk: list[str] | None = None) -> Record:
     """One record of e, with the error injected; with twins, a wrong record's correct twin
     (the same layout and separator, the error left out) is appended to it. area_code: with
-    area_code_city, the wrong code to write (e must then be a landline in a city with one)."""
+    area_code_city, the wrong code to write (e must then be a landline in a city with one).
+    junk: with junk_symbols, the tokens to draw the junk from (junk_tokens)."""
     own = e.district.city.area_code
     if area_code is not None and (error != "area_code_city" or not own or area_code == own):
         raise ValueError(f"area_code {area_code!r}: only with area_code_city, in a city that has a code of its own ({own}) and is not it")
@@ -468,13 +490,15 @@ def make_record(rng: random.Random, ref: reference.Reference, e: Entity, error: 
     if error == "area_code_city" and not e.landline:
         e = _as_landline(rng, e)
     if error == "area_code_city" and not e.district.city.area_code:
-        return make_record(rng, ref, _move_to_city_with_area_code(rng, ref, e), error, twins)
+        return make_record(rng, ref, _move_to_city_with_area_code(rng, ref, e), error, twins, junk=junk)
     fields = layout(rng, e, kind)
     want_twin = error is not None and twins is not None
     # area_code_city's injection redraws the whole number: its twin mends the code alone
     clean = copy.deepcopy(fields) if want_twin and error != "area_code_city" else None
     if area_code is not None:
         area_code_city(rng, ref, e, fields, code=area_code)
+    elif error == "junk_symbols" and junk:
+        junk_symbols(rng, ref, e, fields, junk)
     elif error:
         INJECT[error](rng, ref, e, fields)
     sep = SEPARATOR if all(s.kind != "label" or s.text in ("邮编：", "联系电话：") for segs in fields for s in segs) and rng.random() < 0.6 else rng.choice(SEPARATORS)
@@ -560,7 +584,8 @@ def leading_field(r: Record) -> str:
 
 
 def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 2,
-             focus: dict[str, float] | None = None, twins: bool = False, lead: str | None = None) -> list[Record]:
+             focus: dict[str, float] | None = None, twins: bool = False, lead: str | None = None,
+             junk: list[str] | None = None) -> list[Record]:
     """n records from n/per_entity entities; each entity yields correct and wrong variants.
 
     Several records per entity (one correct, others corrupted) teach the model the
@@ -580,6 +605,8 @@ def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 
     twin share a layout, so they stay together): the n records are drawn as without it
     and the rest dropped, so a round can be aimed at a layout the natural mix holds
     rarely (a postcode written first: about 3 % of postcode records) without changing a draw.
+
+    junk draws junk symbols from these tokens (junk_tokens) instead of 1-4 symbols.
     """
     if lead is not None and lead not in FIELDS:
         raise ValueError(f"lead: {lead!r} is not a field; the fields are {', '.join(FIELDS)}")
@@ -602,7 +629,7 @@ def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 
             else:
                 error = rng.choices(classes, weights)[0] if weights else rng.choice(classes)
             made: list[Record] = []
-            record = make_record(rng, ref, e, error, made if twins else None)
+            record = make_record(rng, ref, e, error, made if twins else None, junk=junk)
             if record.text in seen:  # an entity can render the same way twice: keep one
                 continue
             seen.add(record.text)
@@ -628,13 +655,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--focus", default="", metavar="CLASS=W,...", help="weigh these error classes (others weigh 1), e.g. district_not_in_city=4")
     ap.add_argument("--twins", action="store_true", help="after each wrong record, add its correct twin: the same record without the error (more than N records in all)")
     ap.add_argument("--lead", choices=FIELDS, help="write only the records that begin with this field (drawn as without it, the others dropped): fewer than N records")
+    ap.add_argument("--junk_from", metavar="TOKENIZER_JSON", help="draw junk symbols as one of this tokenizer's multi-symbol tokens, each as likely, instead of 1-4 symbols (a round that trains every such token's embedding)")
     ap.add_argument("--out", required=True, help="output .jsonl (text,label,error_class,error_span,kind,entity) or .csv")
     args = ap.parse_args(argv)
     try:
         focus = parse_focus(args.focus)
+        junk = junk_tokens(args.junk_from) if args.junk_from else None
     except ValueError as e:
         ap.error(str(e))
-    records = generate(args.n, args.seed, args.wrong_share, args.per_entity, focus, args.twins, args.lead)
+    records = generate(args.n, args.seed, args.wrong_share, args.per_entity, focus, args.twins, args.lead, junk)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".csv":
