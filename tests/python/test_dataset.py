@@ -129,3 +129,40 @@ def test_exclude_and_focus_say_what_is_wrong(tmp_path, capsys):
     assert build_main(["--generate", "10", "--focus", "nonsense=2", "--out", str(tmp_path / "o")]) == 2
     assert "unknown error class 'nonsense'" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_repeat_writes_one_inputs_training_pairs_k_times_and_counts_them_once(tmp_path, capsys):
+    hard, replay = tmp_path / "hard.jsonl", tmp_path / "replay.jsonl"
+    hard.write_text("".join(json.dumps({"text": f"河北省邢台市宁晋县#{i}镇", "label": "wrong"}, ensure_ascii=False) + "\n" for i in range(3)), encoding="utf-8")
+    replay.write_text("".join(json.dumps({"text": f"北京市朝阳区望京街道{i}号", "label": "correct"}, ensure_ascii=False) + "\n" for i in range(50))
+                      + json.dumps({"text": "河北省邢台市宁晋县#0镇", "label": "wrong"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "ds"
+    assert build_main([str(hard), str(replay), "--repeat", f"{hard}=4", "--test_size", "0", "--seed", "7", "--out", str(out)]) == 0
+    texts = [r.text for r in read_records(out / "train.jsonl")]
+    # each hard record 4 times (the one the replay also holds too: it is the same record), each replayed one once
+    assert sorted(t for t in set(texts)) == sorted({f"河北省邢台市宁晋县#{i}镇" for i in range(3)} | {f"北京市朝阳区望京街道{i}号" for i in range(50)})
+    assert all(texts.count(f"河北省邢台市宁晋县#{i}镇") == 4 for i in range(3))
+    assert all(texts.count(f"北京市朝阳区望京街道{i}号") == 1 for i in range(50))
+    at = [i for i, t in enumerate(texts) if t == "河北省邢台市宁晋县#0镇"]
+    assert at != list(range(at[0], at[0] + 4))  # shuffled: the copies do not sit side by side
+    said = capsys.readouterr().out
+    assert "--repeat: 9 extra training pairs (3 records repeated)" in said
+    assert "records 54:" in said and "exact duplicates 1" in said  # the diagnostics see each record once
+    # the same seed writes the same file
+    again = tmp_path / "again"
+    assert build_main([str(hard), str(replay), "--repeat", f"{hard}=4", "--test_size", "0", "--seed", "7", "--out", str(again)]) == 0
+    assert (again / "train.jsonl").read_bytes() == (out / "train.jsonl").read_bytes()
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("other.jsonl=3", "--repeat other.jsonl=3: other.jsonl is not one of the input files"),
+    ("{hard}=0", "K must be a whole number of copies, 1 or more, not '0'"),
+    ("{hard}=2.5", "K must be a whole number of copies, 1 or more, not '2.5'"),
+    ("{hard}", "expected FILE=K, e.g. hard.jsonl=8"),
+])
+def test_a_bad_repeat_says_what_is_wrong_and_writes_nothing(tmp_path, capsys, spec, message):
+    hard = tmp_path / "hard.jsonl"
+    hard.write_text(json.dumps({"text": "广州市天河区#?@!路", "label": "wrong"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert build_main([str(hard), "--repeat", spec.format(hard=hard), "--out", str(tmp_path / "o")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

@@ -55,6 +55,12 @@ def test_the_command_scores_generated_records_and_writes_what_build_dataset_read
     assert again.read_bytes() == out.read_bytes()
     built = run("twinscore.build_dataset", str(out), "--val_size", "0", "--test_size", "0", "--out", str(tmp_path / "ds"))
     assert f"{len(written)} read" in built.stdout
+    # --replay_out: the same records, the replay in a file of its own
+    hard_only, replay = tmp_path / "split" / "hard.jsonl", tmp_path / "split" / "replay.jsonl"
+    split = run(*args, "--out", str(hard_only), "--replay_out", str(replay))
+    assert hard_only.read_text(encoding="utf-8").splitlines() == out.read_text(encoding="utf-8").splitlines()[:hard]
+    assert replay.read_text(encoding="utf-8").splitlines() == out.read_text(encoding="utf-8").splitlines()[hard:]
+    assert f"wrote {hard} records to {hard_only} and 20 records to {replay}" in split.stderr
 
 
 def test_held_out_records_are_dropped(pipeline, tmp_path):
@@ -97,11 +103,13 @@ def test_bad_records_say_which_file_and_line(pipeline, tmp_path, content, messag
     (["--correct_below", "1"], "--correct_below must be a probability in (0, 1)"),
     (["--wrong_above", "0"], "--wrong_above must be a probability in (0, 1)"),
     (["--replay", "-1"], "--replay must be a number of records"),
+    (["--replay_out", "{out}"], "--replay_out must be another file than --out"),
     (["--exclude", "no-such-folder"], "--exclude no-such-folder: no validation.jsonl or test.jsonl there"),
 ])
 def test_bad_arguments_say_what_is_wrong(pipeline, tmp_path, args, message):
     gen = tmp_path / "gen.jsonl"
     gen.write_text('{"text": "张三", "label": "correct", "entity": 1}\n', encoding="utf-8")
+    args = [a.format(out=tmp_path / "r.jsonl") for a in args]
     result = run("twinscore.mine_hard", str(gen), "--model_dir", str(pipeline["run"]), "--out", str(tmp_path / "r.jsonl"), *args, check=False)
     assert result.returncode != 0 and message in result.stderr
     assert not (tmp_path / "r.jsonl").exists()

@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--val_size", type=float, default=0.0, help="fraction held out as validation.jsonl (the export picks the threshold on it); splits by entity")
     p.add_argument("--strict", action="store_true", help="refuse (exit 1) when the diagnostics find the data too uniform to learn from")
     p.add_argument("--base", metavar="FOLDER", help="an existing dataset folder to merge into (its records keep their split)")
+    p.add_argument("--repeat", action="append", default=[], metavar="FILE=K",
+                   help="write the training pairs of this input's records K times (a few hundred mined hard records "
+                        "beside a replay of tens of thousands); other splits and the diagnostics count each record once")
     p.add_argument("--corrections", nargs="+", default=[], metavar="JSONL",
                    help="reviewed corrections exported from the app, oldest first: later decisions win")
     return p
@@ -62,6 +65,21 @@ def held_out_texts(folders: list[str]) -> set[str]:
             raise RecordsError(f"--exclude {folder}: no validation.jsonl or test.jsonl there (a folder made by twinscore-build-dataset)")
         texts.update(r.text for f in files for r in read_records(f))
     return texts
+
+
+def parse_repeat(specs: list[str], inputs: list[str]) -> dict[str, int]:
+    """--repeat FILE=K options as {input path: K}; FILE must be one of the inputs, K a whole number >= 1."""
+    repeat: dict[str, int] = {}
+    for spec in specs:
+        path, eq, count = spec.rpartition("=")
+        if not eq or not path:
+            raise ValueError(f"--repeat {spec}: expected FILE=K, e.g. hard.jsonl=8")
+        if path not in inputs:
+            raise ValueError(f"--repeat {spec}: {path} is not one of the input files ({', '.join(inputs) or 'none given'})")
+        if not count.isdigit() or int(count) < 1:
+            raise ValueError(f"--repeat {spec}: K must be a whole number of copies, 1 or more, not {count!r}")
+        repeat[path] = int(count)
+    return repeat
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as e:
             print(f"build-dataset: {e}", file=sys.stderr)
             return 2
+    try:
+        args.repeat = parse_repeat(args.repeat, args.inputs)
+    except ValueError as e:
+        print(f"build-dataset: {e}", file=sys.stderr)
+        return 2
     try:  # an unreadable input, --exclude or --base folder: say which, write nothing
         return build(args, focus)
     except RecordsError as e:
@@ -87,8 +110,21 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def repeated(train: list, copies: dict[str, int], seed: int) -> list:
+    """Each training record `copies[text]` times (once when absent), shuffled with `seed` so
+    that the copies of a record do not sit side by side in the file."""
+    import random
+
+    out = [r for r in train for _ in range(copies.get(r.text, 1))]
+    print(f"build-dataset: --repeat: {len(out) - len(train)} extra training pairs "
+          f"({sum(r.text in copies for r in train)} records repeated)")
+    random.Random(seed).shuffle(out)
+    return out
+
+
 def build(args: argparse.Namespace, focus: dict[str, float]) -> int:
-    records = [r for path in args.inputs for r in read_records(path, args.text_column, args.label_column)]
+    by_input = {path: read_records(path, args.text_column, args.label_column) for path in args.inputs}
+    records = [r for path in args.inputs for r in by_input[path]]
     records += toy_records(args.toy, seed=args.seed)
     meta: dict[str, dict] = {}
     if args.generate:
@@ -124,6 +160,8 @@ def build(args: argparse.Namespace, focus: dict[str, float]) -> int:
         train, validation, test = parts["train"], parts["validation"], parts["test"]
     else:
         train, test = split(kept, args.test_size, args.seed)
+    if args.repeat:
+        train = repeated(train, {r.text: k for path, k in args.repeat.items() for r in by_input[path]}, args.seed)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     write_pairs(out / "train.jsonl", train, args.margin)

@@ -21,6 +21,13 @@ The output is record JSONL that build-dataset reads (twins stay adjacent):
     python -m twinscore.mine_hard gen-0.jsonl --model_dir runs/x --replay 60000 --seed 30000 \\
         --exclude data/twin-default --out data/hard/records.jsonl
     twinscore-build-dataset data/hard/records.jsonl --val_size 0 --test_size 0 --out data/hard
+
+When the hard records are few against the replay (a few hundred in 100,000), --replay_out
+writes the replay to its own file and build-dataset's --repeat weighs the hard file alone:
+
+    python -m twinscore.mine_hard gen.jsonl --model_dir runs/x --wrong_above 0.001 --replay 30000 \\
+        --out hard.jsonl --replay_out replay.jsonl
+    twinscore-build-dataset hard.jsonl replay.jsonl --repeat hard.jsonl=8 --val_size 0 --test_size 0 --out data/hard
 """
 
 from __future__ import annotations
@@ -82,12 +89,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max_length", type=int, default=128)
     ap.add_argument("--batch_size", type=int, default=256)
     ap.add_argument("--out", required=True, help="output record .jsonl")
+    ap.add_argument("--replay_out", metavar="FILE", help="write the replayed records here instead of after the hard "
+                    "entities' in --out, so that build-dataset --repeat can weigh the hard ones alone")
     args = ap.parse_args(argv)
     for name in ("correct_below", "wrong_above"):
         if not 0 < getattr(args, name) < 1:
             ap.error(f"--{name} must be a probability in (0, 1), not {getattr(args, name)}")
     if args.replay < 0:
         ap.error(f"--replay must be a number of records, not {args.replay}")
+    if args.replay_out and Path(args.replay_out).resolve() == Path(args.out).resolve():
+        ap.error("--replay_out must be another file than --out")
     if problem := scoring.model_dir_problem(args.model_dir):
         ap.error(problem)
     missing = [f for f in args.inputs if not Path(f).is_file()]
@@ -109,17 +120,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"mine_hard: {len(records)} records scored; hard: {len(hard)} in {len({groups[i] for i in hard})} entities "
           f"({', '.join(f'{k} {v}' for k, v in hard_by_class.most_common())})", file=sys.stderr)
 
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    written = dropped = 0
-    with out.open("w", encoding="utf-8") as f:
-        for i in kept + replayed:
-            if records[i]["text"] in held_out:
-                dropped += 1
-                continue
-            f.write(json.dumps(records[i], ensure_ascii=False) + "\n")
-            written += 1
-    print(f"mine_hard: wrote {written} records to {out} ({len(kept)} of the hard entities, {len(replayed)} replayed)" + (f"; dropped {dropped} found in {', '.join(args.exclude)}" if dropped else ""),
+    written, dropped = {}, 0
+    parts = [(args.out, kept), (args.replay_out, replayed)] if args.replay_out else [(args.out, kept + replayed)]
+    for path, indices in parts:
+        out = Path(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        written[path] = 0
+        with out.open("w", encoding="utf-8") as f:
+            for i in indices:
+                if records[i]["text"] in held_out:
+                    dropped += 1
+                    continue
+                f.write(json.dumps(records[i], ensure_ascii=False) + "\n")
+                written[path] += 1
+    where = " and ".join(f"{n} records to {p}" for p, n in written.items())
+    print(f"mine_hard: wrote {where} ({len(kept)} of the hard entities, {len(replayed)} replayed)" + (f"; dropped {dropped} found in {', '.join(args.exclude)}" if dropped else ""),
           file=sys.stderr)
     return 0
 
