@@ -47,6 +47,23 @@ def test_only_the_named_rows_move_and_pairs_without_them_are_dropped(pipeline, t
     assert moved == [token_id]
 
 
+def test_junk_symbols_moves_the_junk_tokens_rows_alone(pipeline, tmp_path):
+    # the toy records hold junk (#?@!): the tiny tokenizer merged some runs of it
+    from twinscore.generate import junk_tokens_in
+
+    vocab = load_tokenizer(pipeline["run"]).get_vocab()
+    junk = {vocab[t] for t in junk_tokens_in(vocab)}
+    assert len(junk) > 5
+    result = train_rows(pipeline, tmp_path / "out", "junk_symbols")
+    assert f"only {len(junk)} embedding rows (junk_symbols) train" in result.stderr
+    before = AutoModelForSequenceClassification.from_pretrained(pipeline["run"]).state_dict()
+    after = AutoModelForSequenceClassification.from_pretrained(tmp_path / "out").state_dict()
+    embedding = next(name for name in before if name.endswith("embed_tokens.weight"))
+    assert all(torch.equal(w, after[n]) for n, w in before.items() if n != embedding)
+    moved = set((before[embedding] != after[embedding]).any(dim=1).nonzero().flatten().tolist())
+    assert moved and moved <= junk
+
+
 def test_a_token_outside_the_vocabulary_is_refused_by_name_before_training(pipeline, tmp_path):
     (tmp_path / "rows.txt").write_text("0571\n不在词表里的词\n", encoding="utf-8")
     result = train_rows(pipeline, tmp_path / "out", tmp_path / "rows.txt", check=False)
@@ -60,7 +77,7 @@ def test_rows_are_refused_with_a_fresh_tiny_model_or_a_missing_file(pipeline, tm
                "--train_only_token_rows", "area_codes", "--max_steps", "1", "--report_to", "none", check=False)
     assert tiny.returncode != 0 and "not with --use_peft or --tiny" in tiny.stderr
     missing = train_rows(pipeline, tmp_path / "out", tmp_path / "no-such-file.txt", check=False)
-    assert missing.returncode != 0 and "neither 'area_codes' nor a file of tokens" in missing.stderr
+    assert missing.returncode != 0 and "neither 'area_codes', 'junk_symbols' nor a file of tokens" in missing.stderr
 
 
 def test_an_empty_token_file_is_refused(pipeline, tmp_path):

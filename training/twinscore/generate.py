@@ -283,10 +283,15 @@ def junk_tokens(tokenizer_json: str | Path) -> list[str]:
         vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise ValueError(f"{path}: not a tokenizer.json with a model vocabulary ({err})") from None
-    tokens = [t for t, _ in sorted(vocab.items(), key=lambda kv: kv[1]) if len(t) >= 2 and set(t) <= set(JUNK)]
+    tokens = junk_tokens_in(vocab)
     if not tokens:
         raise ValueError(f"{path}: the vocabulary has no token made of two or more of {JUNK}")
     return tokens
+
+
+def junk_tokens_in(vocab: dict[str, int]) -> list[str]:
+    """The tokens of a vocabulary (token -> id) made of two or more of JUNK's symbols, in id order."""
+    return [t for t, _ in sorted(vocab.items(), key=lambda kv: kv[1]) if len(t) >= 2 and set(t) <= set(JUNK)]
 
 
 def postcode_length(rng, ref, e, fields):

@@ -10,7 +10,10 @@ changed), so such a round can only move what a code token touches. Pairs that ho
 of the trained tokens would teach nothing and are dropped before training.
 
 The rows are chosen by the token: ``area_codes`` (each area code of the reference data
-that is one token of the model's vocabulary) or a file of tokens, one per line.
+that is one token of the model's vocabulary), ``junk_symbols`` (each token of the
+vocabulary made of two or more junk symbols, generate.junk_tokens_in: a tokenizer trained
+on the records merged 1,398 such runs, most of them rare in the records, so their rows
+barely trained; no correct record holds one) or a file of tokens, one per line.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ class TokenRowArguments:
     train_only_token_rows: str | None = field(
         default=None,
         metadata={"help": "Freeze every weight but these rows of the input embedding: 'area_codes' (each area "
-                  "code's token) or a file of tokens, one per line. Pairs holding none of them are dropped; "
+                  "code's token), 'junk_symbols' (each token of two or more junk symbols) or a file of tokens, one per line. Pairs holding none of them are dropped; "
                   "weight decay is turned off (it would shrink the frozen rows)."},
     )
 
@@ -36,10 +39,18 @@ def resolve_tokens(spec: str, tokenizer) -> list[int]:
 
         tokens = sorted(reference.load().area_codes)
         source = "the reference data's area codes"
+    elif spec == "junk_symbols":
+        from .generate import junk_tokens_in
+
+        tokens = junk_tokens_in(tokenizer.get_vocab())
+        source = "the vocabulary's junk-symbol tokens"
+        if not tokens:
+            raise SystemExit("--train_only_token_rows junk_symbols: the model's vocabulary has no token made of "
+                             "two or more junk symbols")
     else:
         path = Path(spec)
         if not path.is_file():
-            raise SystemExit(f"--train_only_token_rows: {spec} is neither 'area_codes' nor a file of tokens")
+            raise SystemExit(f"--train_only_token_rows: {spec} is neither 'area_codes', 'junk_symbols' nor a file of tokens")
         tokens = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         source = str(path)
         if not tokens:
