@@ -3,6 +3,7 @@
 import collections
 import json
 
+import pytest
 import torch
 from transformers import AutoModelForSequenceClassification
 
@@ -98,3 +99,16 @@ def test_tokens_no_pair_holds_are_refused_before_training(pipeline, tmp_path):
     result = train_rows(pipeline, tmp_path / "out", tmp_path / "rows.txt", check=False)
     assert result.returncode != 0 and "holds a token of" in result.stderr
     assert not (tmp_path / "out" / "model.safetensors").exists()
+
+
+def test_junk_symbols_is_refused_for_a_vocabulary_without_junk_tokens():
+    # a real (word-level) fast tokenizer whose vocabulary holds single symbols only
+    from tokenizers import Tokenizer
+    from tokenizers.models import WordLevel
+    from transformers import PreTrainedTokenizerFast
+
+    from twinscore.token_rows import resolve_tokens
+
+    tok = PreTrainedTokenizerFast(tokenizer_object=Tokenizer(WordLevel({"[UNK]": 0, "镇": 1, "#": 2, "a#": 3}, unk_token="[UNK]")))
+    with pytest.raises(SystemExit, match="junk_symbols: the model's vocabulary has no token made of two or more junk symbols"):
+        resolve_tokens("junk_symbols", tok)
