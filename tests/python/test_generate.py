@@ -7,7 +7,7 @@ import pytest
 
 from twinscore import reference
 from twinscore.generate import (
-    COMPOUND_SURNAMES, ERROR_CLASSES, GIVEN, PHONE_LABELS, PLACEHOLDER_GIVEN, POSTCODE_LABELS, common_hanzi, generate, junk_tokens, leading_field, main,
+    COMPOUND_SURNAMES, ERROR_CLASSES, GIVEN, PHONE_LABELS, PLACEHOLDER_GIVEN, POSTCODE_LABELS, common_hanzi, generate, junk_tokens, leading_field, letter_tokens_in, main,
     parse_focus,
 )
 from twinscore.rules import violations
@@ -206,6 +206,25 @@ def test_lead_on_the_command_line_writes_fewer_records_and_refuses_an_unknown_fi
     with pytest.raises(SystemExit):
         main(["--n", "10", "--lead", "street", "--out", str(tmp_path / "x.jsonl")])
     assert "invalid choice: 'street'" in capsys.readouterr().err and not (tmp_path / "x.jsonl").exists()
+
+
+def test_letter_tokens_are_those_no_correct_record_holds_and_phones_of_letters_do():
+    # --train_only_token_rows phone_letters rests on this: a correct record scores as before
+    from pathlib import Path
+
+    from tokenizers import Tokenizer
+
+    assert letter_tokens_in({"a": 3, "Tel": 1, "，Tel": 2, "镇": 0, "0e": 4, "Te": 5}) == ["a", "0e", "Te"]
+    shipped = Path(__file__).resolve().parents[2] / "public/models/twin-default/tokenizer.json"
+    tok = Tokenizer.from_file(str(shipped))
+    letters = set(letter_tokens_in(tok.get_vocab()))
+    assert len(letters) > 1000
+    rs = generate(6000, seed=21, focus={"phone_letters": 3})
+    held = [bool(letters & set(tok.encode(r.text).tokens)) for r in rs]
+    assert not any(h for h, r in zip(held, rs) if r.correct)
+    assert any("Tel" in r.text for r in rs if r.correct)  # the label is there, its tokens are not in the set
+    phones = [h for h, r in zip(held, rs) if r.error_class == "phone_letters"]
+    assert len(phones) > 300 and all(phones)
 
 
 def test_junk_from_a_tokenizer_draws_each_junk_token_whole_and_the_rules_still_flag_it(tmp_path):

@@ -2,12 +2,14 @@
 
 import collections
 import json
+import re
 
 import pytest
 import torch
 from transformers import AutoModelForSequenceClassification
 
 from tests.python.conftest import run
+from twinscore.token_rows import prompt_token_ids
 from twinscore.tokenizer import load_tokenizer
 
 
@@ -65,6 +67,29 @@ def test_junk_symbols_moves_the_junk_tokens_rows_alone(pipeline, tmp_path):
     assert moved and moved <= junk
 
 
+def test_phone_letters_moves_the_letter_tokens_rows_alone(pipeline, tmp_path):
+    # the toy records hold phones of letters and correct ones labelled Tel
+    from twinscore.generate import letter_tokens_in
+
+    tok = load_tokenizer(pipeline["run"])
+    vocab = tok.get_vocab()
+    # the prompt's own tokens with letters ("user", "assistant") are in every pair, and
+    # the special tokens are markers: both left out
+    prompt = prompt_token_ids(tok) | set(tok.all_special_ids)
+    letters = {vocab[t] for t in letter_tokens_in(vocab)}
+    assert len(letters - prompt) > 5 and letters & prompt
+    result = train_rows(pipeline, tmp_path / "out", "phone_letters")
+    assert f"only {len(letters - prompt)} embedding rows (phone_letters) train" in result.stderr
+    holding, total = map(int, re.search(r"; (\d+) of (\d+) pairs hold", result.stderr).groups())
+    assert 0 < holding < total
+    before = AutoModelForSequenceClassification.from_pretrained(pipeline["run"]).state_dict()
+    after = AutoModelForSequenceClassification.from_pretrained(tmp_path / "out").state_dict()
+    embedding = next(name for name in before if name.endswith("embed_tokens.weight"))
+    assert all(torch.equal(w, after[n]) for n, w in before.items() if n != embedding)
+    moved = set((before[embedding] != after[embedding]).any(dim=1).nonzero().flatten().tolist())
+    assert moved and moved <= letters - prompt
+
+
 def test_a_token_outside_the_vocabulary_is_refused_by_name_before_training(pipeline, tmp_path):
     (tmp_path / "rows.txt").write_text("0571\n不在词表里的词\n", encoding="utf-8")
     result = train_rows(pipeline, tmp_path / "out", tmp_path / "rows.txt", check=False)
@@ -78,7 +103,14 @@ def test_rows_are_refused_with_a_fresh_tiny_model_or_a_missing_file(pipeline, tm
                "--train_only_token_rows", "area_codes", "--max_steps", "1", "--report_to", "none", check=False)
     assert tiny.returncode != 0 and "not with --use_peft or --tiny" in tiny.stderr
     missing = train_rows(pipeline, tmp_path / "out", tmp_path / "no-such-file.txt", check=False)
-    assert missing.returncode != 0 and "neither 'area_codes', 'junk_symbols' nor a file of tokens" in missing.stderr
+    assert missing.returncode != 0 and "neither 'area_codes', 'junk_symbols', 'phone_letters' nor a file of tokens" in missing.stderr
+
+
+def test_a_token_of_the_prompt_itself_is_refused(pipeline, tmp_path):
+    (tmp_path / "rows.txt").write_text("user\n", encoding="utf-8")
+    result = train_rows(pipeline, tmp_path / "out", tmp_path / "rows.txt", check=False)
+    assert result.returncode != 0 and "names tokens of the prompt itself" in result.stderr and "'user'" in result.stderr
+    assert not (tmp_path / "out" / "model.safetensors").exists()
 
 
 def test_an_empty_token_file_is_refused(pipeline, tmp_path):
@@ -112,3 +144,15 @@ def test_junk_symbols_is_refused_for_a_vocabulary_without_junk_tokens():
     tok = PreTrainedTokenizerFast(tokenizer_object=Tokenizer(WordLevel({"[UNK]": 0, "镇": 1, "#": 2, "a#": 3}, unk_token="[UNK]")))
     with pytest.raises(SystemExit, match="junk_symbols: the model's vocabulary has no token made of two or more junk symbols"):
         resolve_tokens("junk_symbols", tok)
+
+
+def test_phone_letters_is_refused_for_a_vocabulary_whose_only_letters_are_tel():
+    from tokenizers import Tokenizer
+    from tokenizers.models import WordLevel
+    from transformers import PreTrainedTokenizerFast
+
+    from twinscore.token_rows import resolve_tokens
+
+    tok = PreTrainedTokenizerFast(tokenizer_object=Tokenizer(WordLevel({"[UNK]": 0, "镇": 1, "Tel": 2, "，Tel": 3, "7": 4}, unk_token="[UNK]")), unk_token="[UNK]")
+    with pytest.raises(SystemExit, match="phone_letters: the model's vocabulary has no token with a Latin letter outside the phone labels"):
+        resolve_tokens("phone_letters", tok)

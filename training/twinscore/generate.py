@@ -25,6 +25,7 @@ import copy
 import functools
 import json
 import random
+import re
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -292,6 +293,14 @@ def junk_tokens(tokenizer_json: str | Path) -> list[str]:
 def junk_tokens_in(vocab: dict[str, int]) -> list[str]:
     """The tokens of a vocabulary (token -> id) made of two or more of JUNK's symbols, in id order."""
     return [t for t, _ in sorted(vocab.items(), key=lambda kv: kv[1]) if len(t) >= 2 and set(t) <= set(JUNK)]
+
+
+def letter_tokens_in(vocab: dict[str, int]) -> list[str]:
+    """The tokens of a vocabulary (token -> id) holding a Latin letter, but not a phone label's word
+    (``Tel``), in id order: a correct record spells letters only in its labels, so only a wrong one holds these."""
+    words = {w for label in PHONE_LABELS for w in re.findall(r"[A-Za-z]+", label)}
+    return [t for t, _ in sorted(vocab.items(), key=lambda kv: kv[1])
+            if re.search(r"[A-Za-z]", t) and not any(w in t for w in words)]
 
 
 def postcode_length(rng, ref, e, fields):

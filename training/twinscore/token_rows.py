@@ -13,7 +13,10 @@ The rows are chosen by the token: ``area_codes`` (each area code of the referenc
 that is one token of the model's vocabulary), ``junk_symbols`` (each token of the
 vocabulary made of two or more junk symbols, generate.junk_tokens_in: a tokenizer trained
 on the records merged 1,398 such runs, most of them rare in the records, so their rows
-barely trained; no correct record holds one) or a file of tokens, one per line.
+barely trained; no correct record holds one), ``phone_letters`` (each token holding a Latin
+letter but not a phone label's word ``Tel``, generate.letter_tokens_in: a correct record
+spells letters in its label only, a phone of letters holds them) or a file of tokens, one
+per line.
 """
 
 from __future__ import annotations
@@ -27,13 +30,15 @@ class TokenRowArguments:
     train_only_token_rows: str | None = field(
         default=None,
         metadata={"help": "Freeze every weight but these rows of the input embedding: 'area_codes' (each area "
-                  "code's token), 'junk_symbols' (each token of two or more junk symbols) or a file of tokens, one per line. Pairs holding none of them are dropped; "
+                  "code's token), 'junk_symbols' (each token of two or more junk symbols), 'phone_letters' "
+                  "(each token with a Latin letter, not 'Tel') or a file of tokens, one per line. Pairs holding none of them are dropped; "
                   "weight decay is turned off (it would shrink the frozen rows)."},
     )
 
 
 def resolve_tokens(spec: str, tokenizer) -> list[int]:
     """The vocabulary ids of the tokens ``spec`` names; a token the vocabulary lacks is an error."""
+    path = None
     if spec == "area_codes":
         from . import reference
 
@@ -47,10 +52,20 @@ def resolve_tokens(spec: str, tokenizer) -> list[int]:
         if not tokens:
             raise SystemExit("--train_only_token_rows junk_symbols: the model's vocabulary has no token made of "
                              "two or more junk symbols")
+    elif spec == "phone_letters":
+        from .generate import letter_tokens_in
+
+        special = set(tokenizer.all_special_tokens)  # <|endoftext|>, [UNK]: markers, not text
+        tokens = [t for t in letter_tokens_in(tokenizer.get_vocab()) if t not in special]
+        source = "the vocabulary's tokens with a letter"
+        if not tokens:
+            raise SystemExit("--train_only_token_rows phone_letters: the model's vocabulary has no token with a Latin "
+                             "letter outside the phone labels")
     else:
         path = Path(spec)
         if not path.is_file():
-            raise SystemExit(f"--train_only_token_rows: {spec} is neither 'area_codes', 'junk_symbols' nor a file of tokens")
+            raise SystemExit(f"--train_only_token_rows: {spec} is neither 'area_codes', 'junk_symbols', "
+                             "'phone_letters' nor a file of tokens")
         tokens = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         source = str(path)
         if not tokens:
@@ -60,7 +75,23 @@ def resolve_tokens(spec: str, tokenizer) -> list[int]:
     if missing:
         raise SystemExit(f"--train_only_token_rows: {len(missing)} of {len(tokens)} tokens of {source} are not in the "
                          f"model's vocabulary (first: {missing[:5]}); a row that does not exist cannot be trained")
-    return sorted({vocab[t] for t in tokens})
+    ids = {vocab[t] for t in tokens}
+    # A token of the prompt itself (the role name "user" is a token with letters) is in
+    # every pair: training its row would move every record, correct ones too.
+    in_prompt = ids & prompt_token_ids(tokenizer)
+    if in_prompt and path is not None:
+        raise SystemExit(f"--train_only_token_rows: {path} names tokens of the prompt itself, which every record holds "
+                         f"({tokenizer.convert_ids_to_tokens(sorted(in_prompt))}); training them would move every record")
+    return sorted(ids - in_prompt)
+
+
+def prompt_token_ids(tokenizer) -> set[int]:
+    """The ids every pair holds whatever its record: role names, markers, both label words."""
+    from .prompt import LABEL_WORDS, encode
+
+    records = ("", "张三，北京市朝阳区望京街道123号", "Tel: 138 0013 8000", "a#1")
+    held = [{i for label in LABEL_WORDS for i in encode(tokenizer, record, label)} for record in records]
+    return set.intersection(*held)
 
 
 def freeze_all_but_rows(model, ids: list[int]) -> None:
