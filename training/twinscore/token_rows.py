@@ -37,7 +37,10 @@ class TokenRowArguments:
 
 
 def resolve_tokens(spec: str, tokenizer) -> list[int]:
-    """The vocabulary ids of the tokens ``spec`` names; a token the vocabulary lacks is an error."""
+    """The vocabulary ids of the tokens ``spec`` names; a token the vocabulary lacks is an error.
+
+    A named set leaves out the prompt's own tokens (every pair holds them) and, for
+    phone_letters, the special tokens; a file that names a prompt token is refused."""
     path = None
     if spec == "area_codes":
         from . import reference
