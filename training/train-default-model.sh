@@ -249,7 +249,7 @@ cpu_round() {  # cpu_round FROM TO GEN_SEED MINE_SEED ROUND_SHARE START_SHARE
 cpu_round "$RUN-lease6b" postfirst1 91003 80808 0.75 0.25
 cpu_round "$RUN-postfirst1" postfirst2 91013 80811 0.5 0.5
 
-# Three rounds on the junk symbols' embedding rows alone (CPU; 8, 16 and 16 minutes). The
+# Three rounds on the junk symbols' embedding rows alone (CPU; 8, 16 and 16 minutes; row_rounds below). The
 # tokenizer merged 1,398 runs of junk symbols into single tokens, most of them rare in
 # records whose junk is drawn 1-4 symbols at a time, and postfirst2 passed 2.8 % of junk
 # records made of the rarest against none of those made of tokens seen ten times.
@@ -262,54 +262,46 @@ cpu_round "$RUN-postfirst1" postfirst2 91013 80811 0.5 0.5
 # with the other record of their entity; each written 8 times) beside 30,000 of the rest,
 # 600 steps at 3e-4. On fresh probes of 7,867 such records passed 26 -> 8 -> 2 -> 2, of
 # 15,000 whose junk is a whole town's name (宁晋县|$#镇) 42 -> 21 -> 5 -> 4.
-junk_rows() {  # junk_rows FROM TO: the three rounds above
-  mkdir -p "$DATA-$2"
-  "$PY" -m twinscore.generate --n 60000 --seed 92001 --wrong_share 0.5 --twins --focus junk_symbols=30 \
-    --junk_from "$1/tokenizer.json" --out "$DATA-$2/junk.jsonl"
-  "$PY" -m twinscore.generate --n 60000 --seed 92002 --wrong_share 0.3 --twins --out "$DATA-$2/gen.jsonl"
-  "$PY" -m twinscore.build_dataset "$DATA-$2/junk.jsonl" "$DATA-$2/gen.jsonl" --exclude "$DATA" --val_size 0 \
-    --test_size 0 --seed 92000 --out "$DATA-$2"
-  tune "$1" "$RUN-$2-0" "$DATA-$2" 300 3e-4 92005 20 256 --train_only_token_rows junk_symbols
-  for k in 1 2; do  # seeds 92003-92006, then 92013-92016
-    local seed=$(( 92003 + 10 * (k - 1) )) mined="$DATA-$2-mined$k"
+# row_rounds FROM TO CLASS SEED ROUNDS MINED_N MINED_STEPS [GENERATE_ARGS...]: rounds on
+# CLASS's token rows alone (--train_only_token_rows CLASS). The first on 60,000 records with
+# CLASS weighed 30 (with twins) beside 60,000 of the natural mix, 300 steps of 256 at 3e-4;
+# then ROUNDS more, each on the CLASS records the round before still passes at P > 0.001
+# among MINED_N fresh ones (with their entity's other record, written 8 times) beside
+# 30,000 of the rest, MINED_STEPS steps at 3e-4. GENERATE_ARGS go to every generate that
+# draws CLASS; the seeds follow from SEED.
+row_rounds() {
+  local from=$1 to=$2 class=$3 seed=$4 rounds=$5 n=$6 steps=$7 k
+  shift 7
+  mkdir -p "$DATA-$to"
+  "$PY" -m twinscore.generate --n 60000 --seed $(( seed + 1 )) --wrong_share 0.5 --twins --focus "$class=30" \
+    "$@" --out "$DATA-$to/$class.jsonl"
+  "$PY" -m twinscore.generate --n 60000 --seed $(( seed + 2 )) --wrong_share 0.3 --twins --out "$DATA-$to/gen.jsonl"
+  "$PY" -m twinscore.build_dataset "$DATA-$to/$class.jsonl" "$DATA-$to/gen.jsonl" --exclude "$DATA" --val_size 0 \
+    --test_size 0 --seed "$seed" --out "$DATA-$to"
+  tune "$from" "$RUN-$to-0" "$DATA-$to" 300 3e-4 $(( seed + 5 )) 20 256 --train_only_token_rows "$class"
+  for (( k = 1; k <= rounds; k++ )); do  # round k's seeds: SEED+3+10(k-1) and the three after it
+    local s=$(( seed + 3 + 10 * (k - 1) )) mined="$DATA-$to-mined$k"
     mkdir -p "$mined"
-    "$PY" -m twinscore.generate --n 150000 --seed "$seed" --wrong_share 1 --focus junk_symbols=100000 \
-      --junk_from "$1/tokenizer.json" --out "$mined/gen.jsonl"
-    "$PY" -m twinscore.mine_hard "$mined/gen.jsonl" --model_dir "$RUN-$2-$(( k - 1 ))" --wrong_above 0.001 \
-      --correct_below 0.5 --replay 30000 --seed $(( seed + 1 )) --exclude "$DATA" --out "$mined/hard.jsonl" \
+    "$PY" -m twinscore.generate --n "$n" --seed "$s" --wrong_share 1 --focus "$class=100000" "$@" --out "$mined/gen.jsonl"
+    "$PY" -m twinscore.mine_hard "$mined/gen.jsonl" --model_dir "$RUN-$to-$(( k - 1 ))" --wrong_above 0.001 \
+      --correct_below 0.5 --replay 30000 --seed $(( s + 1 )) --exclude "$DATA" --out "$mined/hard.jsonl" \
       --replay_out "$mined/replay.jsonl"
     "$PY" -m twinscore.build_dataset "$mined/hard.jsonl" "$mined/replay.jsonl" --repeat "$mined/hard.jsonl=8" \
-      --exclude "$DATA" --val_size 0 --test_size 0 --seed $(( seed + 2 )) --out "$mined"
-    tune "$RUN-$2-$(( k - 1 ))" "$RUN-$2-$k" "$mined" 600 3e-4 $(( seed + 3 )) 20 256 --train_only_token_rows junk_symbols
+      --exclude "$DATA" --val_size 0 --test_size 0 --seed $(( s + 2 )) --out "$mined"
+    tune "$RUN-$to-$(( k - 1 ))" "$RUN-$to-$k" "$mined" "$steps" 3e-4 $(( s + 3 )) 20 256 --train_only_token_rows "$class"
   done
 }
-junk_rows "$RUN-postfirst2" junkrows
+row_rounds "$RUN-postfirst2" junkrows junk_symbols 92000 2 150000 600 --junk_from "$RUN-postfirst2/tokenizer.json"
 
 # Two rounds on the rows of the tokens with a Latin letter (CPU; 10 and 14 minutes), the
-# same way: a correct record spells letters only in the label Tel, and the tokens holding
+# same way (row_rounds): a correct record spells letters only in the label Tel, and the tokens holding
 # Tel (and the prompt's own, "user", "assistant") are left out, so only a phone of letters
 # holds a trained token and a correct record scores exactly as before. First on 60,000
 # records (phones of letters weighed 30, with twins) beside 60,000 of the natural mix, 300
 # steps of 256 at 3e-4; then on the phones of letters it still passes at P > 0.001 among
 # 50,000 fresh ones (445), each with its entity's other record written 8 times, beside
 # 30,000 of the rest, 400 steps at 3e-4.
-letter_rows() {  # letter_rows FROM TO: the two rounds above
-  mkdir -p "$DATA-$2" "$DATA-$2-mined1"
-  "$PY" -m twinscore.generate --n 60000 --seed 95001 --wrong_share 0.5 --twins --focus phone_letters=30 \
-    --out "$DATA-$2/letters.jsonl"
-  "$PY" -m twinscore.generate --n 60000 --seed 95002 --wrong_share 0.3 --twins --out "$DATA-$2/gen.jsonl"
-  "$PY" -m twinscore.build_dataset "$DATA-$2/letters.jsonl" "$DATA-$2/gen.jsonl" --exclude "$DATA" --val_size 0 \
-    --test_size 0 --seed 95000 --out "$DATA-$2"
-  tune "$1" "$RUN-$2-0" "$DATA-$2" 300 3e-4 95005 20 256 --train_only_token_rows phone_letters
-  local mined="$DATA-$2-mined1"
-  "$PY" -m twinscore.generate --n 50000 --seed 95003 --wrong_share 1 --focus phone_letters=100000 --out "$mined/gen.jsonl"
-  "$PY" -m twinscore.mine_hard "$mined/gen.jsonl" --model_dir "$RUN-$2-0" --wrong_above 0.001 --correct_below 0.5 \
-    --replay 30000 --seed 95004 --exclude "$DATA" --out "$mined/hard.jsonl" --replay_out "$mined/replay.jsonl"
-  "$PY" -m twinscore.build_dataset "$mined/hard.jsonl" "$mined/replay.jsonl" --repeat "$mined/hard.jsonl=8" \
-    --exclude "$DATA" --val_size 0 --test_size 0 --seed 95005 --out "$mined"
-  tune "$RUN-$2-0" "$RUN-$2-1" "$mined" 400 3e-4 95006 20 256 --train_only_token_rows phone_letters
-}
-letter_rows "$RUN-junkrows-2" letterrows
+row_rounds "$RUN-junkrows-2" letterrows phone_letters 95000 1 50000 400
 FINAL=$RUN-letterrows-1
 
 # The threshold is chosen on the whole validation split, and is 0.5 unless another cut is
