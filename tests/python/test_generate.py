@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 
+from tests.python.conftest import ROOT
 from twinscore import reference
 from twinscore.generate import (
     COMPOUND_SURNAMES, ERROR_CLASSES, GIVEN, PHONE_LABELS, PLACEHOLDER_GIVEN, POSTCODE_LABELS, common_hanzi, generate, junk_tokens, leading_field, letter_tokens_in, main,
@@ -144,12 +145,10 @@ def test_the_demo_sample_is_what_the_generator_writes_today(tmp_path):
     """public/samples/demo.csv is train-default-model.sh's last command's output: a change
     to the generator that leaves it stale shows here, not as a demo of records the
     generator no longer writes."""
-    from pathlib import Path
-
     from tests.python.conftest import run
 
     run("twinscore.generate", "--n", "400", "--seed", "99", "--out", str(tmp_path / "demo.csv"))
-    shipped = Path(__file__).resolve().parents[2] / "public/samples/demo.csv"
+    shipped = ROOT / "public/samples/demo.csv"
     assert (tmp_path / "demo.csv").read_bytes() == shipped.read_bytes(), "regenerate it: python -m twinscore.generate --n 400 --seed 99 --out public/samples/demo.csv"
 
 
@@ -210,12 +209,10 @@ def test_lead_on_the_command_line_writes_fewer_records_and_refuses_an_unknown_fi
 
 def test_letter_tokens_are_those_no_correct_record_holds_and_phones_of_letters_do():
     # --train_only_token_rows phone_letters rests on this: a correct record scores as before
-    from pathlib import Path
-
     from tokenizers import Tokenizer
 
     assert letter_tokens_in({"a": 3, "Tel": 1, "，Tel": 2, "镇": 0, "0e": 4, "Te": 5}) == ["a", "0e", "Te"]
-    shipped = Path(__file__).resolve().parents[2] / "public/models/twin-default/tokenizer.json"
+    shipped = ROOT / "public/models/twin-default/tokenizer.json"
     tok = Tokenizer.from_file(str(shipped))
     letters = set(letter_tokens_in(tok.get_vocab()))
     assert len(letters) > 1000
