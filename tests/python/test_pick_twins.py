@@ -20,11 +20,12 @@ def generated(tmp_path):
 
 
 def test_twin_pairs_skips_a_wrong_record_whose_twin_is_missing():
-    rows = [{"text": "w1", "label": "wrong", "entity": 1}, {"text": "c1", "label": "correct", "entity": 1},
-            {"text": "w2", "label": "wrong", "entity": 2},                   # its twin was drawn before
-            {"text": "w3", "label": "wrong", "entity": 3}, {"text": "c3", "label": "correct", "entity": 3},
-            {"text": "c4", "label": "correct", "entity": 4}]
-    assert [(w["text"], t["text"]) for w, t in pick_twins.twin_pairs(rows)] == [("w1", "c1"), ("w3", "c3")]
+    # w1 c1 | w2 (its twin was drawn before) | w3 c3 | c4, as mine_hard.read_generated gives them
+    correct = [False, True, False, False, True, True]
+    groups = [(0, 1), (0, 1), (0, 2), (0, 3), (0, 3), (0, 4)]
+    assert pick_twins.twin_pairs(correct, groups) == [(0, 1), (3, 4)]
+    # the same entity id in another file is another entity
+    assert pick_twins.twin_pairs([False, True], [(0, 1), (1, 1)]) == []
 
 
 def test_the_pairs_are_wrong_postcodes_of_that_length_each_before_its_twin(tmp_path):

@@ -24,17 +24,18 @@ import sys
 from pathlib import Path
 
 from . import scoring
-from .records import RecordsError, json_objects
+from .mine_hard import read_generated
+from .records import RecordsError
 
 
-def twin_pairs(records: list[dict]) -> list[tuple[dict, dict]]:
-    """(wrong, twin) for each wrong record followed by its twin. A twin can be missing (its
-    text was drawn before, and generate keeps a text once): that wrong record is skipped."""
+def twin_pairs(correct: list[bool], groups: list) -> list[tuple[int, int]]:
+    """(wrong, twin) indices for each wrong record followed by its twin (same group: file and
+    entity, as mine_hard.read_generated gives them). A twin can be missing (its text was
+    drawn before, and generate keeps a text once): that wrong record is skipped."""
     pairs, i = [], 0
-    while i < len(records) - 1:
-        wrong, twin = records[i], records[i + 1]
-        if wrong.get("label") == "wrong" and twin.get("label") == "correct" and wrong.get("entity") == twin.get("entity"):
-            pairs.append((wrong, twin))
+    while i < len(correct) - 1:
+        if not correct[i] and correct[i + 1] and groups[i] == groups[i + 1]:
+            pairs.append((i, i + 1))
             i += 2
         else:
             i += 1
@@ -68,13 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     missing = [f for f in args.inputs if not Path(f).is_file()]
     if missing:
         ap.error(f"no such file: {', '.join(missing)}")
-    records = []
     try:
-        for path in args.inputs:
-            for at, obj in json_objects(Path(path)):
-                if not isinstance(obj, dict) or not {"text", "label", "entity"} <= obj.keys():
-                    raise RecordsError(f"{path} {at}: not a record of twinscore-generate (text, label, entity)")
-                records.append(obj)
+        records, correct, groups = read_generated(args.inputs)
         held_out: set[str] = set()
         if args.exclude:
             from .build_dataset import held_out_texts
@@ -83,9 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     except RecordsError as e:
         ap.error(str(e))
 
-    pairs = [(w, t) for w, t in twin_pairs(records)
-             if w.get("error_class") == args.error_class and (args.span_length is None or span_length(w) == args.span_length)
-             and w["text"] not in held_out and t["text"] not in held_out]
+    pairs = [(records[w], records[t]) for w, t in twin_pairs(correct, groups)
+             if records[w].get("error_class") == args.error_class
+             and (args.span_length is None or span_length(records[w]) == args.span_length)
+             and records[w]["text"] not in held_out and records[t]["text"] not in held_out]
     if not pairs:
         ap.error(f"no wrong record of {args.error_class}" + (f" with a {args.span_length}-character error" if args.span_length else "")
                  + f" followed by its twin in {', '.join(args.inputs)} (made with twinscore-generate --twins?)")
