@@ -30,8 +30,9 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import reference
+from . import rare, reference
 from .record_template import SEPARATOR
+from .records import RecordsError
 
 # Why each class exists, with an example; MODEL_CARD.md is generated from this table.
 ERROR_CLASSES: dict[str, tuple[str, str]] = {
@@ -165,10 +166,27 @@ def _local(rng: random.Random, area_code: str) -> str:
 
 def entity(rng: random.Random, ref: reference.Reference, i: int) -> Entity:
     city = rng.choice(ref.cities)
-    district = rng.choice(city.districts)
+    return entity_in(rng, ref, i, rng.choice(city.districts))
+
+
+def entity_in(rng: random.Random, ref: reference.Reference, i: int, district: reference.District,
+              street: str | None = None, given: str | None = None) -> Entity:
+    """An entity of this district; street and given (the name's last character) drawn unless named."""
+    city = district.city
     landline = bool(city.area_code) and rng.random() < 0.3
     phone = city.area_code + _local(rng, city.area_code) if landline else _mobile(rng, ref)
-    return Entity(i, _name(rng), district, rng.choice(district.streets), rng.choice(ROADS) if rng.random() < 0.55 else None, _house(rng), phone, landline)
+    name = _name(rng)
+    if given is not None:
+        name = name[:-1] + given
+    street = rng.choice(district.streets) if street is None else street
+    return Entity(i, name, district, street, rng.choice(ROADS) if rng.random() < 0.55 else None, _house(rng), phone, landline)
+
+
+def carrying_entity(rng: random.Random, ref: reference.Reference, i: int, carrier: rare.Carrier) -> Entity:
+    """An entity whose records carry the carrier's token: in its street, or its given name."""
+    if carrier.district is not None:
+        return entity_in(rng, ref, i, carrier.district, carrier.street)
+    return entity_in(rng, ref, i, rng.choice(rng.choice(ref.cities).districts), given=carrier.given)
 
 
 def _format_phone(rng: random.Random, e: Entity) -> str:
@@ -599,7 +617,7 @@ def leading_field(r: Record) -> str:
 
 def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 2,
              focus: dict[str, float] | None = None, twins: bool = False, lead: str | None = None,
-             junk: list[str] | None = None) -> list[Record]:
+             junk: list[str] | None = None, rare_tokens: rare.RareDraw | None = None) -> list[Record]:
     """n records from n/per_entity entities; each entity yields correct and wrong variants.
 
     Several records per entity (one correct, others corrupted) teach the model the
@@ -621,6 +639,9 @@ def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 
     rarely (a postcode written first: about 3 % of postcode records) without changing a draw.
 
     junk draws junk symbols from these tokens (junk_tokens) instead of 1-4 symbols.
+
+    rare_tokens draws each entity as one carrying a rare token (rare.py: each token as likely as
+    another) instead of a city, a district and a street each as likely as another.
     """
     if lead is not None and lead not in FIELDS:
         raise ValueError(f"lead: {lead!r} is not a field; the fields are {', '.join(FIELDS)}")
@@ -634,7 +655,7 @@ def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 
     twin_texts: set[str] = set()
     i = 0
     while drawn < n:
-        e = entity(rng, ref, i)
+        e = carrying_entity(rng, ref, i, rare_tokens.draw(rng)) if rare_tokens else entity(rng, ref, i)
         for _ in range(per_entity):
             if drawn >= n:
                 break
@@ -670,14 +691,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--twins", action="store_true", help="after each wrong record, add its correct twin: the same record without the error (more than N records in all)")
     ap.add_argument("--lead", choices=FIELDS, help="write only the records that begin with this field (drawn as without it, the others dropped): fewer than N records")
     ap.add_argument("--junk_from", metavar="TOKENIZER_JSON", help="draw junk symbols as one of this tokenizer's multi-symbol tokens, each as likely, instead of 1-4 symbols (a round that trains every such token's embedding)")
+    ap.add_argument("--rare_from", metavar="TOKENIZER_JSON", help="draw each entity as one whose records carry a token of this tokenizer that --rare_in's records hold rarely, each token as likely (a round that trains every rare token's embedding)")
+    ap.add_argument("--rare_in", nargs="+", metavar="JSONL", help="with --rare_from: the training records whose tokens are counted")
+    ap.add_argument("--rare_below", type=int, default=100, help="with --rare_from: a token is rare when fewer records than this hold it")
     ap.add_argument("--out", required=True, help="output .jsonl (text,label,error_class,error_span,kind,entity) or .csv")
     args = ap.parse_args(argv)
     try:
         focus = parse_focus(args.focus)
         junk = junk_tokens(args.junk_from) if args.junk_from else None
-    except ValueError as e:
+        if bool(args.rare_from) != bool(args.rare_in):
+            raise ValueError("--rare_from and --rare_in go together: the tokenizer, and the records whose tokens are counted")
+        draw = rare.rare_draw(args.rare_from, args.rare_in, args.rare_below, reference.load(), common_hanzi()) if args.rare_from else None
+    except (ValueError, RecordsError) as e:
         ap.error(str(e))
-    records = generate(args.n, args.seed, args.wrong_share, args.per_entity, focus, args.twins, args.lead, junk)
+    if draw:
+        print(f"twinscore-generate: {rare.summary(draw)}", file=sys.stderr)
+    records = generate(args.n, args.seed, args.wrong_share, args.per_entity, focus, args.twins, args.lead, junk, draw)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".csv":
