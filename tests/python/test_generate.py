@@ -8,7 +8,7 @@ import pytest
 from tests.python.conftest import ROOT
 from twinscore import reference
 from twinscore.generate import (
-    COMPOUND_SURNAMES, ERROR_CLASSES, GIVEN, PHONE_LABELS, PLACEHOLDER_GIVEN, POSTCODE_LABELS, common_hanzi, generate, junk_tokens, leading_field, letter_tokens_in, main,
+    COMPOUND_SURNAMES, ERROR_CLASSES, GIVEN, PHONE_LABELS, PLACEHOLDER_GIVEN, POSTCODE_LABELS, common_hanzi, generate, junk_tokens, leading_field, letter_tokens, letter_tokens_in, main,
     parse_focus,
 )
 from twinscore.rules import violations
@@ -251,4 +251,37 @@ def test_junk_from_refuses_a_file_that_is_no_tokenizer_or_has_no_junk_token(tmp_
         with pytest.raises(SystemExit):
             main(["--n", "10", "--junk_from", str(tmp_path / bad), "--out", str(tmp_path / "x.jsonl")])
         assert f"{bad}: not a tokenizer.json with a model vocabulary" in capsys.readouterr().err
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_letters_from_a_tokenizer_draws_each_letter_token_whole_into_the_phone_and_the_rules_still_flag_it(tmp_path, capsys):
+    from tokenizers import Tokenizer
+
+    shipped = ROOT / "public/models/twin-default/tokenizer.json"
+    tokens = letter_tokens(shipped)
+    assert {"za", "qj", ")a", "-e", "Ez"} <= set(tokens) and not any("Tel" in t or "：" in t for t in tokens)
+    rs = generate(3000, seed=9, focus={"phone_letters": 20}, letters=tokens)
+    phones = [r for r in rs if r.error_class == "phone_letters"]
+    assert len(phones) > 500
+    spans = [r.text[r.error_span[0]:r.error_span[1]] for r in phones]
+    assert set(spans) <= set(tokens) and len(set(spans)) > 0.6 * len(spans)  # 1,700 tokens, each as likely
+    assert all("phone_letters" in violations(r.fields["structure"]) for r in phones)
+    # the phone holds the drawn token as a token (not cut into others) nearly always
+    tok = Tokenizer.from_file(str(shipped))
+    whole = sum(span in {tok.decode([i]) for i in tok.encode(r.text).ids} for r, span in zip(phones, spans))
+    assert whole > 0.8 * len(phones)
+    # other classes draw as they did: the records up to the first phone of letters are the same
+    plain = generate(3000, seed=9, focus={"phone_letters": 20})
+    first = next(i for i, r in enumerate(plain) if r.error_class == "phone_letters")
+    assert [r.text for r in rs[:first]] == [r.text for r in plain[:first]]
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["--n", "10", "--letters_from", str(tmp_path / "broken.json"), "--out", str(tmp_path / "x.jsonl")])
+    assert "broken.json: not a tokenizer.json" in capsys.readouterr().err
+    from tokenizers.models import WordLevel
+
+    Tokenizer(WordLevel({"镇": 0, "#": 1, "[UNK]": 2}, unk_token="[UNK]")).save(str(tmp_path / "hanzi.json"))
+    with pytest.raises(SystemExit):
+        main(["--n", "10", "--letters_from", str(tmp_path / "hanzi.json"), "--out", str(tmp_path / "x.jsonl")])
+    assert "hanzi.json: the vocabulary has no letter token a phone can hold" in capsys.readouterr().err
     assert not (tmp_path / "x.jsonl").exists()

@@ -321,6 +321,25 @@ def letter_tokens_in(vocab: dict[str, int]) -> list[str]:
             if re.search(r"[A-Za-z]", t) and not any(w in t for w in words)]
 
 
+# A letter token a phone can hold: letters, after at most one of a phone's own symbols (the
+# byte-level pre-tokenizer cuts one such symbol and the letters after it as one piece).
+PHONE_LETTER_TOKEN = re.compile(r"[ ()+\-]?[A-Za-z]+")
+
+
+def letter_tokens(tokenizer_json: str | Path) -> list[str]:
+    """The texts of a tokenizer's letter tokens (letter_tokens_in) that a phone can hold,
+    in vocabulary order. Drawn a letter at a time, the records reach a two-letter token
+    (za, qj) a few times in half a million: the phones of letters the default model passed
+    each held one seen in fewer than 30 records of its first training split."""
+    tok = rare.tokenizer_of(tokenizer_json)
+    vocab = tok.get_vocab()
+    texts = [tok.decode([vocab[t]]) for t in letter_tokens_in(vocab)]
+    tokens = [t for t in texts if PHONE_LETTER_TOKEN.fullmatch(t)]
+    if not tokens:
+        raise ValueError(f"{tokenizer_json}: the vocabulary has no letter token a phone can hold")
+    return tokens
+
+
 def postcode_length(rng, ref, e, fields):
     seg = _find(fields, "postcode", "value")
     if rng.random() < 0.6:
@@ -330,10 +349,16 @@ def postcode_length(rng, ref, e, fields):
     seg.mark()
 
 
-def phone_letters(rng, ref, e, fields):
+def phone_letters(rng, ref, e, fields, tokens: list[str] | None = None):
     seg = _find(fields, "phone", "value")
     letters = "abcdefghijklmnopqrstuvwxyzABCDEFXYZ"
-    if rng.random() < 0.4:
+    if tokens:  # one of a tokenizer's letter tokens (letter_tokens), each as likely, over digits
+        token = rng.choice(tokens)
+        digits = [i for i, c in enumerate(seg.text) if c.isdigit()]
+        pos = rng.choice(digits)
+        seg.text = seg.text[:pos] + token + seg.text[pos + len(token):]
+        seg.mark(pos, pos + len(token))
+    elif rng.random() < 0.4:
         seg.text = "".join(rng.choice(letters) for _ in range(rng.randint(1, 11)))  # the seed's 联系电话：a
         seg.mark()
     else:
@@ -509,11 +534,12 @@ ADDRESS_KINDS = ("full", "address", "address_postcode", "contact")
 
 def make_record(rng: random.Random, ref: reference.Reference, e: Entity, error: str | None,
                 twins: list[Record] | None = None, area_code: str | None = None,
-                junk: list[str] | None = None) -> Record:
+                junk: list[str] | None = None, letters: list[str] | None = None) -> Record:
     """One record of e, with the error injected; with twins, a wrong record's correct twin
     (the same layout and separator, the error left out) is appended to it. area_code: with
     area_code_city, the wrong code to write (e must then be a landline in a city with one).
-    junk: with junk_symbols, the tokens to draw the junk from (junk_tokens)."""
+    junk: with junk_symbols, the tokens to draw the junk from (junk_tokens); letters: with
+    phone_letters, the tokens to draw the letters from (letter_tokens)."""
     own = e.district.city.area_code
     if area_code is not None and (error != "area_code_city" or not own or area_code == own):
         raise ValueError(f"area_code {area_code!r}: only with area_code_city, in a city that has a code of its own ({own}) and is not it")
@@ -522,7 +548,7 @@ def make_record(rng: random.Random, ref: reference.Reference, e: Entity, error: 
     if error == "area_code_city" and not e.landline:
         e = _as_landline(rng, e)
     if error == "area_code_city" and not e.district.city.area_code:
-        return make_record(rng, ref, _move_to_city_with_area_code(rng, ref, e), error, twins, junk=junk)
+        return make_record(rng, ref, _move_to_city_with_area_code(rng, ref, e), error, twins, junk=junk, letters=letters)
     fields = layout(rng, e, kind)
     want_twin = error is not None and twins is not None
     # area_code_city's injection redraws the whole number: its twin mends the code alone
@@ -531,6 +557,8 @@ def make_record(rng: random.Random, ref: reference.Reference, e: Entity, error: 
         area_code_city(rng, ref, e, fields, code=area_code)
     elif error == "junk_symbols" and junk:
         junk_symbols(rng, ref, e, fields, junk)
+    elif error == "phone_letters" and letters:
+        phone_letters(rng, ref, e, fields, letters)
     elif error:
         INJECT[error](rng, ref, e, fields)
     sep = SEPARATOR if all(s.kind != "label" or s.text in ("邮编：", "联系电话：") for segs in fields for s in segs) and rng.random() < 0.6 else rng.choice(SEPARATORS)
@@ -617,7 +645,8 @@ def leading_field(r: Record) -> str:
 
 def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 2,
              focus: dict[str, float] | None = None, twins: bool = False, lead: str | None = None,
-             junk: list[str] | None = None, rare_tokens: rare.RareDraw | None = None) -> list[Record]:
+             junk: list[str] | None = None, rare_tokens: rare.RareDraw | None = None,
+             letters: list[str] | None = None) -> list[Record]:
     """n records from n/per_entity entities; each entity yields correct and wrong variants.
 
     Several records per entity (one correct, others corrupted) teach the model the
@@ -638,7 +667,8 @@ def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 
     and the rest dropped, so a round can be aimed at a layout the natural mix holds
     rarely (a postcode written first: about 3 % of postcode records) without changing a draw.
 
-    junk draws junk symbols from these tokens (junk_tokens) instead of 1-4 symbols.
+    junk draws junk symbols from these tokens (junk_tokens) instead of 1-4 symbols, and
+    letters a phone's letters from these (letter_tokens) instead of 1-11 letters.
 
     rare_tokens draws each entity as one carrying a rare token (rare.py: each token as likely as
     another) instead of a city, a district and a street each as likely as another.
@@ -664,7 +694,7 @@ def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 
             else:
                 error = rng.choices(classes, weights)[0] if weights else rng.choice(classes)
             made: list[Record] = []
-            record = make_record(rng, ref, e, error, made if twins else None, junk=junk)
+            record = make_record(rng, ref, e, error, made if twins else None, junk=junk, letters=letters)
             if record.text in seen:  # an entity can render the same way twice: keep one
                 continue
             seen.add(record.text)
@@ -691,6 +721,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--twins", action="store_true", help="after each wrong record, add its correct twin: the same record without the error (more than N records in all)")
     ap.add_argument("--lead", choices=FIELDS, help="write only the records that begin with this field (drawn as without it, the others dropped): fewer than N records")
     ap.add_argument("--junk_from", metavar="TOKENIZER_JSON", help="draw junk symbols as one of this tokenizer's multi-symbol tokens, each as likely, instead of 1-4 symbols (a round that trains every such token's embedding)")
+    ap.add_argument("--letters_from", metavar="TOKENIZER_JSON", help="draw a phone's letters as one of this tokenizer's letter tokens a phone can hold, each as likely, over its digits (a round that trains every such token's embedding)")
     ap.add_argument("--rare_from", metavar="TOKENIZER_JSON", help="draw each entity as one whose records carry a token of this tokenizer that --rare_in's records hold rarely, each token as likely (a round that trains every rare token's embedding)")
     ap.add_argument("--rare_in", nargs="+", metavar="JSONL", help="with --rare_from: the training records whose tokens are counted")
     ap.add_argument("--rare_below", type=int, default=100, help="with --rare_from: a token is rare when fewer records than this hold it")
@@ -699,6 +730,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         focus = parse_focus(args.focus)
         junk = junk_tokens(args.junk_from) if args.junk_from else None
+        letters = letter_tokens(args.letters_from) if args.letters_from else None
         if bool(args.rare_from) != bool(args.rare_in):
             raise ValueError("--rare_from and --rare_in go together: the tokenizer, and the records whose tokens are counted")
         draw = rare.rare_draw(args.rare_from, args.rare_in, args.rare_below, reference.load(), common_hanzi()) if args.rare_from else None
@@ -706,7 +738,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(str(e))
     if draw:
         print(f"twinscore-generate: {rare.summary(draw)}", file=sys.stderr)
-    records = generate(args.n, args.seed, args.wrong_share, args.per_entity, focus, args.twins, args.lead, junk, draw)
+    records = generate(args.n, args.seed, args.wrong_share, args.per_entity, focus, args.twins, args.lead, junk, draw, letters)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".csv":
