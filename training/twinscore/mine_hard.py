@@ -61,6 +61,22 @@ def read_generated(paths: list[str]) -> tuple[list[dict], list[bool], list[tuple
     return records, correct, groups
 
 
+def read_inputs(paths: list[str], exclude: list[str]) -> tuple[list[dict], list[bool], list[tuple[int, object]], set[str]]:
+    """read_generated's records, correctness and groups, and the texts of the validation and
+    test splits of the exclude folders (build_dataset.held_out_texts; empty without them).
+    Raises RecordsError naming a missing file, a broken line or a folder without splits."""
+    missing = [f for f in paths if not Path(f).is_file()]
+    if missing:
+        raise RecordsError(f"no such file: {', '.join(missing)}")
+    records, correct, groups = read_generated(paths)
+    held_out: set[str] = set()
+    if exclude:
+        from .build_dataset import held_out_texts
+
+        held_out = held_out_texts(exclude)
+    return records, correct, groups, held_out
+
+
 def is_hard(correct: bool, p: float, correct_below: float, wrong_above: float) -> bool:
     return p < correct_below if correct else p > wrong_above
 
@@ -101,16 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--replay_out must be another file than --out")
     if problem := scoring.model_dir_problem(args.model_dir):
         ap.error(problem)
-    missing = [f for f in args.inputs if not Path(f).is_file()]
-    if missing:
-        ap.error(f"no such file: {', '.join(missing)}")
     try:
-        records, correct, groups = read_generated(args.inputs)
-        held_out: set[str] = set()
-        if args.exclude:
-            from .build_dataset import held_out_texts
-
-            held_out = held_out_texts(args.exclude)
+        records, correct, groups, held_out = read_inputs(args.inputs, args.exclude)
     except RecordsError as e:  # an empty file too: json_objects refuses it
         ap.error(str(e))
 

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 from . import scoring
-from .mine_hard import read_generated
+from .mine_hard import read_inputs
 from .records import RecordsError
 
 
@@ -66,16 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--wrong_above must be a probability in (0, 1), not {args.wrong_above}")
     if args.model_dir and (problem := scoring.model_dir_problem(args.model_dir)):
         ap.error(problem)
-    missing = [f for f in args.inputs if not Path(f).is_file()]
-    if missing:
-        ap.error(f"no such file: {', '.join(missing)}")
     try:
-        records, correct, groups = read_generated(args.inputs)
-        held_out: set[str] = set()
-        if args.exclude:
-            from .build_dataset import held_out_texts
-
-            held_out = held_out_texts(args.exclude)
+        records, correct, groups, held_out = read_inputs(args.inputs, args.exclude)
     except RecordsError as e:
         ap.error(str(e))
 
