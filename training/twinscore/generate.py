@@ -198,15 +198,21 @@ def _format_phone(rng: random.Random, e: Entity) -> str:
     return rng.choice([p, p, p, p, f"+86 {p}", f"{p[:3]}-{p[3:7]}-{p[7:]}", f"{p[:3]} {p[3:7]} {p[7:]}"])
 
 
-def address_segments(rng: random.Random, e: Entity) -> list[Segment]:
-    d, c = e.district, e.district.city
-    segs = []
-    if not c.municipality and rng.random() < 0.6:
-        segs.append(Segment("address", "province", c.province.name))
-    segs.append(Segment("address", "city", c.name))
+def address_parts(d: reference.District, street: str, province: bool) -> list[tuple[str, str]]:
+    """(kind, text) of an address up to its street, with its province if asked (a
+    municipality, 北京市…, is written once, without one)."""
+    c = d.city
+    parts = [("province", c.province.name)] if province and not c.municipality else []
+    parts.append(("city", c.name))
     if d.name != c.name:  # a city without districts (东莞市, 中山市…) is followed by its towns directly
-        segs.append(Segment("address", "district", d.name))
-    segs.append(Segment("address", "street", e.street))
+        parts.append(("district", d.name))
+    parts.append(("street", street))
+    return parts
+
+
+def address_segments(rng: random.Random, e: Entity) -> list[Segment]:
+    province = not e.district.city.municipality and rng.random() < 0.6
+    segs = [Segment("address", kind, text) for kind, text in address_parts(e.district, e.street, province)]
     if e.road:
         segs.append(Segment("address", "road", e.road))
     segs.append(Segment("address", "house", e.house))

@@ -68,8 +68,9 @@ def record_counts(tok, paths: list[str | Path]) -> collections.Counter:
 
 def address_text(d: reference.District, street: str) -> str:
     """The address up to the street, as the records write it with its province."""
-    c = d.city
-    return ("" if c.municipality else c.province.name) + c.name + ("" if d.name == c.name else d.name) + street
+    from .generate import address_parts  # generate draws by this module's RareDraw
+
+    return "".join(text for _, text in address_parts(d, street, province=True))
 
 
 def carriers(tok, ref: reference.Reference, ids: set[int], hanzi: str) -> dict[int, list[Carrier]]:
