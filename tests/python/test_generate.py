@@ -285,3 +285,34 @@ def test_letters_from_a_tokenizer_draws_each_letter_token_whole_into_the_phone_a
         main(["--n", "10", "--letters_from", str(tmp_path / "hanzi.json"), "--out", str(tmp_path / "x.jsonl")])
     assert "hanzi.json: the vocabulary has no letter token a phone can hold" in capsys.readouterr().err
     assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_foreign_towns_write_a_real_town_of_another_city_under_the_records_own_district(tmp_path, capsys):
+    ref = reference.load()
+    rs = generate(2000, seed=11, focus={"district_not_in_city": 20}, twins=True, foreign_towns=1.0)
+    wrong = [r for r in rs if r.error_class == "district_not_in_city"]
+    assert len(wrong) > 500
+    by_code = {d.code: d for d in ref.districts}
+    town_of = {}
+    for d in ref.districts:
+        for s in d.streets:
+            town_of.setdefault(s, set()).add(d.city.code)
+    for r in wrong:
+        district = by_code[r.fields["district"]]
+        address = {s["kind"]: s["text"] for f in r.fields["structure"] for s in f if s["field"] == "address"}
+        town = r.text[r.error_span[0]:r.error_span[1]]
+        # the district and city written are the record's own; only the town is elsewhere
+        assert address.get("district", district.name) == district.name and address["city"] == district.city.name
+        assert address["street"] == town and town not in district.streets and district.city.code not in town_of[town]
+        assert "district_not_in_city" in violations(r.fields["structure"])
+    twins = [r for r in rs if r.correct]
+    assert twins and all(not violations(r.fields["structure"]) for r in twins)
+    # without the option a seed draws what it drew before; with it, the other classes too up to the first such error
+    plain = generate(2000, seed=11, focus={"district_not_in_city": 20}, twins=True)
+    first = next(i for i, r in enumerate(plain) if r.error_class == "district_not_in_city")
+    assert [r.text for r in rs[:first]] == [r.text for r in plain[:first]]
+    assert [r.text for r in generate(300, seed=11, foreign_towns=0.0)] == [r.text for r in generate(300, seed=11)]
+    with pytest.raises(SystemExit):
+        main(["--n", "10", "--foreign_towns", "1.5", "--out", str(tmp_path / "x.jsonl")])
+    assert "--foreign_towns 1.5: a share, from 0 to 1" in capsys.readouterr().err
+    assert not (tmp_path / "x.jsonl").exists()

@@ -43,7 +43,7 @@ ERROR_CLASSES: dict[str, tuple[str, str]] = {
     "phone_length": ("a mobile or landline with too few or too many digits", "联系电话：1381234567"),
     "mobile_prefix": ("an 11-digit mobile in a segment that does not exist", "联系电话：14212345678"),
     "area_code_city": ("a landline whose area code belongs to another city (half the time one of the same province)", "杭州市…，联系电话：0574-62345678"),
-    "district_not_in_city": ("a district not in the named city, or a city not in the named province", "广州市海淀区…"),
+    "district_not_in_city": ("a district not in the named city, or a city not in the named province (generate --foreign_towns: a town not in the named district)", "广州市海淀区…"),
     "postcode_region": ("a postcode of another province", "北京市…，邮编：510620"),
     "missing_field": ("a labelled field left empty, or an address without its district", "邮编：，联系电话：…"),
     "duplicated_segment": ("an address segment written twice", "北京市朝阳区朝阳区望京街道…"),
@@ -425,8 +425,17 @@ def area_code_city(rng, ref, e, fields, code: str | None = None):
     seg.mark(0, len(code) + (2 if seg.text.startswith("(") else 0))
 
 
-def district_not_in_city(rng, ref, e, fields):
+def district_not_in_city(rng, ref, e, fields, towns: float = 0.0):
+    """towns: the share of these errors written as a town of another city's district under
+    the record's own district (the district and city stay right; the rules call it
+    district_not_in_city all the same). Drawn only when asked, so without it a seed's
+    records are those of earlier versions."""
     city = e.district.city
+    street = _find(fields, "address", "street")
+    if towns and street is not None and rng.random() < towns:
+        street.text = foreign_town(rng, ref, e.district)
+        street.mark()
+        return
     prov = _find(fields, "address", "province")
     if prov is not None and rng.random() < 0.3:  # a city not in the named province
         prov.text = rng.choice([p.name for p in ref.provinces if p is not city.province])
@@ -444,9 +453,20 @@ def district_not_in_city(rng, ref, e, fields):
         if other.name not in own:
             break
     seg.text = other.name
-    street = _find(fields, "address", "street")
     street.text = rng.choice(other.streets)  # keep the street consistent with the district it came from
     seg.mark()
+
+
+def foreign_town(rng: random.Random, ref: reference.Reference, district: reference.District) -> str:
+    """A real town of a district of another city, neither one of district's towns nor the
+    beginning of one (which the rules would read as a name cut short)."""
+    while True:
+        other = rng.choice(ref.districts)
+        if other.city is district.city:
+            continue
+        town = rng.choice(other.streets)
+        if not any(own.startswith(town) for own in district.streets):
+            return town
 
 
 def postcode_region(rng, ref, e, fields):
@@ -540,12 +560,13 @@ ADDRESS_KINDS = ("full", "address", "address_postcode", "contact")
 
 def make_record(rng: random.Random, ref: reference.Reference, e: Entity, error: str | None,
                 twins: list[Record] | None = None, area_code: str | None = None,
-                junk: list[str] | None = None, letters: list[str] | None = None) -> Record:
+                junk: list[str] | None = None, letters: list[str] | None = None, foreign_towns: float = 0.0) -> Record:
     """One record of e, with the error injected; with twins, a wrong record's correct twin
     (the same layout and separator, the error left out) is appended to it. area_code: with
     area_code_city, the wrong code to write (e must then be a landline in a city with one).
     junk: with junk_symbols, the tokens to draw the junk from (junk_tokens); letters: with
-    phone_letters, the tokens to draw the letters from (letter_tokens)."""
+    phone_letters, the tokens to draw the letters from (letter_tokens); foreign_towns: with
+    district_not_in_city, the share written as a town of another city (district_not_in_city's towns)."""
     own = e.district.city.area_code
     if area_code is not None and (error != "area_code_city" or not own or area_code == own):
         raise ValueError(f"area_code {area_code!r}: only with area_code_city, in a city that has a code of its own ({own}) and is not it")
@@ -554,7 +575,8 @@ def make_record(rng: random.Random, ref: reference.Reference, e: Entity, error: 
     if error == "area_code_city" and not e.landline:
         e = _as_landline(rng, e)
     if error == "area_code_city" and not e.district.city.area_code:
-        return make_record(rng, ref, _move_to_city_with_area_code(rng, ref, e), error, twins, junk=junk, letters=letters)
+        return make_record(rng, ref, _move_to_city_with_area_code(rng, ref, e), error, twins, junk=junk, letters=letters,
+                           foreign_towns=foreign_towns)
     fields = layout(rng, e, kind)
     want_twin = error is not None and twins is not None
     # area_code_city's injection redraws the whole number: its twin mends the code alone
@@ -565,6 +587,8 @@ def make_record(rng: random.Random, ref: reference.Reference, e: Entity, error: 
         junk_symbols(rng, ref, e, fields, junk)
     elif error == "phone_letters" and letters:
         phone_letters(rng, ref, e, fields, letters)
+    elif error == "district_not_in_city" and foreign_towns:
+        district_not_in_city(rng, ref, e, fields, towns=foreign_towns)
     elif error:
         INJECT[error](rng, ref, e, fields)
     sep = SEPARATOR if all(s.kind != "label" or s.text in ("邮编：", "联系电话：") for segs in fields for s in segs) and rng.random() < 0.6 else rng.choice(SEPARATORS)
@@ -652,7 +676,7 @@ def leading_field(r: Record) -> str:
 def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 2,
              focus: dict[str, float] | None = None, twins: bool = False, lead: str | None = None,
              junk: list[str] | None = None, rare_tokens: rare.RareDraw | None = None,
-             letters: list[str] | None = None) -> list[Record]:
+             letters: list[str] | None = None, foreign_towns: float = 0.0) -> list[Record]:
     """n records from n/per_entity entities; each entity yields correct and wrong variants.
 
     Several records per entity (one correct, others corrupted) teach the model the
@@ -676,9 +700,14 @@ def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 
     junk draws junk symbols from these tokens (junk_tokens) instead of 1-4 symbols, and
     letters a phone's letters from these (letter_tokens) instead of 1-11 letters.
 
+    foreign_towns writes that share of the district_not_in_city errors as a real town of
+    another city's district under the record's own (right) district and city.
+
     rare_tokens draws each entity as one carrying a rare token (rare.py: each token as likely as
     another) instead of a city, a district and a street each as likely as another.
     """
+    if not 0.0 <= foreign_towns <= 1.0:
+        raise ValueError(f"foreign_towns {foreign_towns}: a share, from 0 to 1")
     if lead is not None and lead not in FIELDS:
         raise ValueError(f"lead: {lead!r} is not a field; the fields are {', '.join(FIELDS)}")
     ref = reference.load()
@@ -700,7 +729,8 @@ def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 
             else:
                 error = rng.choices(classes, weights)[0] if weights else rng.choice(classes)
             made: list[Record] = []
-            record = make_record(rng, ref, e, error, made if twins else None, junk=junk, letters=letters)
+            record = make_record(rng, ref, e, error, made if twins else None, junk=junk, letters=letters,
+                                 foreign_towns=foreign_towns)
             if record.text in seen:  # an entity can render the same way twice: keep one
                 continue
             seen.add(record.text)
@@ -728,6 +758,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lead", choices=FIELDS, help="write only the records that begin with this field (drawn as without it, the others dropped): fewer than N records")
     ap.add_argument("--junk_from", metavar="TOKENIZER_JSON", help="draw junk symbols as one of this tokenizer's multi-symbol tokens, each as likely, instead of 1-4 symbols (a round that trains every such token's embedding)")
     ap.add_argument("--letters_from", metavar="TOKENIZER_JSON", help="draw a phone's letters as one of this tokenizer's letter tokens a phone can hold, each as likely, over its digits (a round that trains every such token's embedding)")
+    ap.add_argument("--foreign_towns", type=float, default=0.0, metavar="SHARE", help="write this share of the district_not_in_city errors as a real town of another city under the record's own district (a probe of town lookups: the model was never trained on them)")
     ap.add_argument("--rare_from", metavar="TOKENIZER_JSON", help="draw each entity as one whose records carry a token of this tokenizer that --rare_in's records hold rarely, each token as likely (a round that trains every rare token's embedding)")
     ap.add_argument("--rare_in", nargs="+", metavar="JSONL", help="with --rare_from: the training records whose tokens are counted")
     ap.add_argument("--rare_below", type=int, default=100, help="with --rare_from: a token is rare when fewer records than this hold it")
@@ -744,7 +775,10 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(str(e))
     if draw:
         print(f"twinscore-generate: {rare.summary(draw)}", file=sys.stderr)
-    records = generate(args.n, args.seed, args.wrong_share, args.per_entity, focus, args.twins, args.lead, junk, draw, letters)
+    if not 0.0 <= args.foreign_towns <= 1.0:
+        ap.error(f"--foreign_towns {args.foreign_towns}: a share, from 0 to 1")
+    records = generate(args.n, args.seed, args.wrong_share, args.per_entity, focus, args.twins, args.lead, junk, draw, letters,
+                       args.foreign_towns)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".csv":
