@@ -362,9 +362,16 @@ npx tsx src/cli/evaluate.ts --data "$DATA-fresh/records.jsonl" --model "public/m
 "$PY" -m twinscore.generate --n 12000 --seed 97700 --wrong_share 1 --focus phone_letters=100000 \
   --letters_from "$RUN-anchored-1/tokenizer.json" --out "$DATA-letters-probe/records.jsonl"
 npx tsx src/cli/evaluate.ts --data "$DATA-letters-probe/records.jsonl" --model "public/models/$NAME" --out "$FINAL/eval-letters.json"
+# 6,000 real towns of another city written under the record's own (right) district, each
+# with its twin: the rules call them district_not_in_city, the generator's default mix never
+# writes one, and no round above trained on them (generate --foreign_towns)
+"$PY" -m twinscore.generate --n 6000 --seed 98400 --wrong_share 1 --focus district_not_in_city=100000 --foreign_towns 1 \
+  --twins --out "$DATA-towns-probe/records.jsonl"
+npx tsx src/cli/evaluate.ts --data "$DATA-towns-probe/records.jsonl" --model "public/models/$NAME" --out "$FINAL/eval-towns.json"
 "$PY" -m twinscore.model_card --model "public/models/$NAME" --eval "$FINAL/eval.json" --dataset "$DATA" \
   --command "bash training/train-default-model.sh" --notes "$(cat training/default-model-notes.md 2>/dev/null || true)" \
   --also "20,000 fresh records (twinscore.generate --seed 77777)=$FINAL/eval-fresh.json" \
-  --also "12,000 phones with letters drawn by token (twinscore.generate --letters_from, seed 97700)=$FINAL/eval-letters.json"
+  --also "12,000 phones with letters drawn by token (twinscore.generate --letters_from, seed 97700)=$FINAL/eval-letters.json" \
+  --also "6,000 towns of another city under the record's own district, with twins (twinscore.generate --foreign_towns 1, seed 98400)=$FINAL/eval-towns.json"
 # the demo sample (issue 7): generated records of entities unseen in training
 "$PY" -m twinscore.generate --n 400 --seed 99 --out public/samples/demo.csv

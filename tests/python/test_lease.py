@@ -117,13 +117,21 @@ def test_finetune_trains_the_shipped_model_on_records_written_there(data, tmp_pa
     weights recovered from its ONNX file, records generated from the packed reference
     files, a short run, its weights handed back, the area code still one token (the
     shipped model is regrouped). The second run sets TWINS=1 (each wrong record's correct
-    twin added)."""
+    twin added) and FOREIGN_TOWNS=1 (generate --foreign_towns)."""
     from safetensors.torch import load_file
 
+    from twinscore.generate import generate
+
     out, work = tmp_path / "out", tmp_path / "work"
-    result = finetune(data, tmp_path, TWINS=twins)
+    result = finetune(data, tmp_path, TWINS=twins, FOREIGN_TOWNS=twins, FOCUS="area_code_city=2,district_not_in_city=4")
     log = (out / "train.log").read_text(encoding="utf-8")
     assert result.returncode == 0, result.stdout + result.stderr
+    # the first generator's records are the generator's own for its seed and settings
+    written = [json.loads(line)["text"] for line in (work / "gen/0.jsonl").read_text(encoding="utf-8").splitlines()]
+    settings = dict(seed=8000, wrong_share=0.4, focus={"area_code_city": 2, "district_not_in_city": 4}, twins=bool(twins))
+    assert written == [r.text for r in generate(100, **settings, foreign_towns=1.0 if twins else 0.0)]
+    if twins:
+        assert written != [r.text for r in generate(100, **settings)]
     generated = int(re.search(r"generated (\d+) records", log).group(1))
     assert (generated > 250 if twins else generated == 200) and f"train {generated} " in log
     with tarfile.open(out / "T.tar") as t:

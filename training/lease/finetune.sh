@@ -5,7 +5,7 @@
 # initialisation: its weights are recovered from the tracked fp32 ONNX file
 # (twinscore.unexport), which travels with the working tree anyway, where a second copy
 # of them would not fit in the call's 64 MiB. The generator writes GENERATE records there
-# (seeds SEED.., FOCUS and WRONG_SHARE as for twinscore-generate, TWINS=1 for --twins);
+# (seeds SEED.., FOCUS, WRONG_SHARE and FOREIGN_TOWNS as for twinscore-generate, TWINS=1 for --twins);
 # the records pack.py --extra carried (.gpu/extra.xz: hard negatives mined here) join
 # them; unpack.py drops any like a validation or test record; and the candidates in
 # CONFIGS (name:lr) train side by side from the same weights for MINUTES each, at batch
@@ -30,7 +30,8 @@ NGEN=${NGEN:-$(nproc)}
 # is one core's work, a minute for a million records), then the parts are joined.
 for k in $(seq 0 $(( NGEN - 1 ))); do
   ( TWINSCORE_NODE_MODULES=$WORK/ref/nm $PYBIN -m twinscore.generate --n $(( ${GENERATE:-1000000} / NGEN )) --seed $(( ${SEED:-8000} + k )) \
-      ${FOCUS:+--focus $FOCUS} ${WRONG_SHARE:+--wrong_share $WRONG_SHARE} ${TWINS:+--twins} --out $WORK/gen/$k.jsonl > /dev/null &&
+      ${FOCUS:+--focus $FOCUS} ${WRONG_SHARE:+--wrong_share $WRONG_SHARE} ${TWINS:+--twins} \
+      ${FOREIGN_TOWNS:+--foreign_towns $FOREIGN_TOWNS} --out $WORK/gen/$k.jsonl > /dev/null &&
     $PYBIN training/lease/unpack.py $WORK/parts/$k --packed $GPU_DIR/records.xz --generated $WORK/gen/$k.jsonl > $WORK/gen/$k.log ) &
 done
 if [ -f $GPU_DIR/extra.xz ]; then
