@@ -457,6 +457,11 @@ def district_not_in_city(rng, ref, e, fields, towns: float = 0.0):
     seg.mark()
 
 
+def check_share(name: str, share: float) -> None:
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"{name} {share}: a share, from 0 to 1")
+
+
 def foreign_town(rng: random.Random, ref: reference.Reference, district: reference.District) -> str:
     """A real town of a district of another city, neither one of district's towns nor the
     beginning of one (which the rules would read as a name cut short)."""
@@ -706,8 +711,7 @@ def generate(n: int, seed: int = 0, wrong_share: float = 0.5, per_entity: int = 
     rare_tokens draws each entity as one carrying a rare token (rare.py: each token as likely as
     another) instead of a city, a district and a street each as likely as another.
     """
-    if not 0.0 <= foreign_towns <= 1.0:
-        raise ValueError(f"foreign_towns {foreign_towns}: a share, from 0 to 1")
+    check_share("foreign_towns", foreign_towns)
     if lead is not None and lead not in FIELDS:
         raise ValueError(f"lead: {lead!r} is not a field; the fields are {', '.join(FIELDS)}")
     ref = reference.load()
@@ -768,6 +772,7 @@ def main(argv: list[str] | None = None) -> int:
         focus = parse_focus(args.focus)
         junk = junk_tokens(args.junk_from) if args.junk_from else None
         letters = letter_tokens(args.letters_from) if args.letters_from else None
+        check_share("--foreign_towns", args.foreign_towns)
         if bool(args.rare_from) != bool(args.rare_in):
             raise ValueError("--rare_from and --rare_in go together: the tokenizer, and the records whose tokens are counted")
         draw = rare.rare_draw(args.rare_from, args.rare_in, args.rare_below, reference.load(), common_hanzi()) if args.rare_from else None
@@ -775,8 +780,6 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(str(e))
     if draw:
         print(f"twinscore-generate: {rare.summary(draw)}", file=sys.stderr)
-    if not 0.0 <= args.foreign_towns <= 1.0:
-        ap.error(f"--foreign_towns {args.foreign_towns}: a share, from 0 to 1")
     records = generate(args.n, args.seed, args.wrong_share, args.per_entity, focus, args.twins, args.lead, junk, draw, letters,
                        args.foreign_towns)
     out = Path(args.out)
