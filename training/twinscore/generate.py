@@ -588,14 +588,11 @@ def make_record(rng: random.Random, ref: reference.Reference, e: Entity, error: 
     clean = copy.deepcopy(fields) if want_twin and error != "area_code_city" else None
     if area_code is not None:
         area_code_city(rng, ref, e, fields, code=area_code)
-    elif error == "junk_symbols" and junk:
-        junk_symbols(rng, ref, e, fields, junk)
-    elif error == "phone_letters" and letters:
-        phone_letters(rng, ref, e, fields, letters)
-    elif error == "district_not_in_city" and foreign_towns:
-        district_not_in_city(rng, ref, e, fields, towns=foreign_towns)
     elif error:
-        INJECT[error](rng, ref, e, fields)
+        # each drawing option goes to its own class's injector, which draws as before when it is not set
+        option = {"junk_symbols": {"tokens": junk}, "phone_letters": {"tokens": letters},
+                  "district_not_in_city": {"towns": foreign_towns}}.get(error, {})
+        INJECT[error](rng, ref, e, fields, **option)
     sep = SEPARATOR if all(s.kind != "label" or s.text in ("邮编：", "联系电话：") for segs in fields for s in segs) and rng.random() < 0.6 else rng.choice(SEPARATORS)
     if want_twin:
         twin = clean if clean is not None else _own_area_code(copy.deepcopy(fields), e)
