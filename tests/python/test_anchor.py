@@ -53,7 +53,7 @@ def rewards(model_dir, pairs):
 
 def test_anchor_pairs_keep_the_starting_models_rewards_while_the_aimed_pairs_move(pipeline, tmp_path):
     aimed, held, held_pairs = split_pairs(pipeline, tmp_path)
-    free = train(pipeline, tmp_path / "free", aimed)
+    train(pipeline, tmp_path / "free", aimed)
     anchored = train(pipeline, tmp_path / "anchored", aimed, "--anchor_dataset", str(held), "--anchor_weight", "4")
     assert "200 anchor pairs" in anchored.stderr and "beside 200 trained pairs" in anchored.stderr
     assert "anchor_loss" in anchored.stdout + anchored.stderr  # logged beside TRL's metrics
