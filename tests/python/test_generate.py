@@ -7,10 +7,10 @@ import pytest
 
 from tests.python.conftest import ROOT
 from twinscore import reference
-from twinscore.generate import (
-    COMPOUND_SURNAMES, ERROR_CLASSES, GIVEN, PHONE_LABELS, PLACEHOLDER_GIVEN, POSTCODE_LABELS, common_hanzi, generate, junk_tokens, leading_field, letter_tokens, letter_tokens_in, main,
-    parse_focus,
-)
+from twinscore.entities import COMPOUND_SURNAMES, GIVEN, PLACEHOLDER_GIVEN, common_hanzi
+from twinscore.errors import ERROR_CLASSES, junk_tokens, letter_tokens, letter_tokens_in
+from twinscore.generate import generate, leading_field, main, parse_focus
+from twinscore.layout import PHONE_LABELS, POSTCODE_LABELS
 from twinscore.rules import violations
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tests.python.conftest import run
-from twinscore import generate, mine_area_codes, reference, rules
+from twinscore import entities, generate, mine_area_codes, reference, rules
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def test_a_shared_code_is_no_citys_wrong_code_and_unknown_cities_are_refused(ref
 
 def test_make_record_refuses_the_citys_own_code_or_another_class(ref):
     city = next(c for c in ref.cities if c.name == "杭州市")
-    e = generate.landline_entity(random.Random(1), city, 1)
+    e = entities.landline_entity(random.Random(1), city, 1)
     with pytest.raises(ValueError, match="0571"):
         generate.make_record(random.Random(1), ref, e, "area_code_city", area_code="0571")
     with pytest.raises(ValueError, match="only with area_code_city"):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from twinscore.generate import ERROR_CLASSES
+from twinscore.errors import ERROR_CLASSES
 from twinscore.model_card import main as card_main
 
 TOY = Path(__file__).resolve().parents[2] / "public" / "models" / "twin-tiny-toy"

@@ -10,7 +10,8 @@ from tokenizers import Tokenizer
 
 from tests.python.conftest import ROOT
 from twinscore import rare, reference
-from twinscore.generate import carrying_entity, common_hanzi, generate, main
+from twinscore.entities import carrying_entity, common_hanzi
+from twinscore.generate import generate, main
 from twinscore.rules import violations
 
 SHIPPED = ROOT / "public/models/twin-default/tokenizer.json"

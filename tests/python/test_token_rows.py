@@ -52,7 +52,7 @@ def test_only_the_named_rows_move_and_pairs_without_them_are_dropped(pipeline, t
 
 def test_junk_symbols_moves_the_junk_tokens_rows_alone(pipeline, tmp_path):
     # the toy records hold junk (#?@!): the tiny tokenizer merged some runs of it
-    from twinscore.generate import junk_tokens_in
+    from twinscore.errors import junk_tokens_in
 
     vocab = load_tokenizer(pipeline["run"]).get_vocab()
     junk = {vocab[t] for t in junk_tokens_in(vocab)}
@@ -69,7 +69,7 @@ def test_junk_symbols_moves_the_junk_tokens_rows_alone(pipeline, tmp_path):
 
 def test_phone_letters_moves_the_letter_tokens_rows_alone(pipeline, tmp_path):
     # the toy records hold phones of letters and correct ones labelled Tel
-    from twinscore.generate import letter_tokens_in
+    from twinscore.errors import letter_tokens_in
 
     tok = load_tokenizer(pipeline["run"])
     vocab = tok.get_vocab()

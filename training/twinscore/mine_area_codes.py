@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import generate, reference, scoring
+from . import entities, generate, reference, scoring
 
 ENTITY_BASE = 10_000_000  # mined records' entity ids, apart from a generated set's
 
@@ -57,7 +57,7 @@ def pairs(ref: reference.Reference, cities: list[str] | None = None) -> list[tup
 def records_for(rng: random.Random, ref: reference.Reference, city: reference.City, code: str, entity: int) -> tuple[generate.Record, generate.Record]:
     """A fresh record in city with code on its landline, and its twin with the city's own."""
     twins: list[generate.Record] = []
-    wrong = generate.make_record(rng, ref, generate.landline_entity(rng, city, entity), "area_code_city", twins, area_code=code)
+    wrong = generate.make_record(rng, ref, entities.landline_entity(rng, city, entity), "area_code_city", twins, area_code=code)
     return wrong, twins[0]
 
 

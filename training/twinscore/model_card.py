@@ -19,7 +19,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from .generate import ERROR_CLASSES
+from .errors import ERROR_CLASSES
 from .reference import __doc__ as REFERENCE_DOC
 
 

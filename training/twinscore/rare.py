@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import reference
+from .layout import address_parts
 from .records import RecordsError, json_objects
 
 
@@ -68,8 +69,6 @@ def record_counts(tok, paths: list[str | Path]) -> collections.Counter:
 
 def address_text(d: reference.District, street: str) -> str:
     """The address up to the street, as the records write it with its province."""
-    from .generate import address_parts  # generate draws by this module's RareDraw
-
     return "".join(text for _, text in address_parts(d, street, province=True))
 
 

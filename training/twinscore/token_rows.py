@@ -11,10 +11,10 @@ of the trained tokens would teach nothing and are dropped before training.
 
 The rows are chosen by the token: ``area_codes`` (each area code of the reference data
 that is one token of the model's vocabulary), ``junk_symbols`` (each token of the
-vocabulary made of two or more junk symbols, generate.junk_tokens_in: a tokenizer trained
+vocabulary made of two or more junk symbols, errors.junk_tokens_in: a tokenizer trained
 on the records merged 1,398 such runs, most of them rare in the records, so their rows
 barely trained; no correct record holds one), ``phone_letters`` (each token holding a Latin
-letter but not a phone label's word ``Tel``, generate.letter_tokens_in: a correct record
+letter but not a phone label's word ``Tel``, errors.letter_tokens_in: a correct record
 spells letters in its label only, a phone of letters holds them) or a file of tokens, one
 per line.
 """
@@ -48,7 +48,7 @@ def resolve_tokens(spec: str, tokenizer) -> list[int]:
         tokens = sorted(reference.load().area_codes)
         source = "the reference data's area codes"
     elif spec == "junk_symbols":
-        from .generate import junk_tokens_in
+        from .errors import junk_tokens_in
 
         tokens = junk_tokens_in(tokenizer.get_vocab())
         source = "the vocabulary's junk-symbol tokens"
@@ -56,7 +56,7 @@ def resolve_tokens(spec: str, tokenizer) -> list[int]:
             raise SystemExit("--train_only_token_rows junk_symbols: the model's vocabulary has no token made of "
                              "two or more junk symbols")
     elif spec == "phone_letters":
-        from .generate import letter_tokens_in
+        from .errors import letter_tokens_in
 
         special = set(tokenizer.all_special_tokens)  # <|endoftext|>, [UNK]: markers, not text
         tokens = [t for t in letter_tokens_in(tokenizer.get_vocab()) if t not in special]
