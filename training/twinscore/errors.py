@@ -3,7 +3,8 @@
 ERROR_CLASSES says why each class exists, with an example (the model card's taxonomy
 table is written from it). Each class has an injector of the same name that changes a
 laid-out record's segments in place and marks what it changed; rules.py checks every
-class independently of these functions, and the tests hold each injected record to them.
+class independently of these functions (foreign_town asks its street check which towns
+read as foreign), and the tests hold each injected record to them.
 NEEDS says which record kinds can carry a class (a postcode error needs a postcode).
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from . import rare, reference
 from .entities import local_number
 from .layout import PHONE_LABELS, Segment, address_of, find_segment
+from .rules import street_problem
 
 # Why each class exists, with an example; MODEL_CARD.md is generated from this table.
 ERROR_CLASSES: dict[str, tuple[str, str]] = {
@@ -230,20 +232,15 @@ def district_not_in_city(rng, ref, e, fields, towns: float = 0.0):
     seg.mark()
 
 
-def check_share(name: str, share: float) -> None:
-    if not 0.0 <= share <= 1.0:
-        raise ValueError(f"{name} {share}: a share, from 0 to 1")
-
-
 def foreign_town(rng: random.Random, ref: reference.Reference, district: reference.District) -> str:
-    """A real town of a district of another city, neither one of district's towns nor the
-    beginning of one (which the rules would read as a name cut short)."""
+    """A real town of a district of another city that the rules read, under district, as a
+    town of somewhere else (not one of its towns, nor the beginning of one: a name cut short)."""
     while True:
         other = rng.choice(ref.districts)
         if other.city is district.city:
             continue
         town = rng.choice(other.streets)
-        if not any(own.startswith(town) for own in district.streets):
+        if street_problem(district, town) == "district_not_in_city":
             return town
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from . import rare, reference
 from .entities import Entity, as_landline, carrying_entity, common_hanzi, entity, moved_to_city_with_area_code
-from .errors import (ADDRESS_KINDS, ERROR_CLASSES, INJECT, NEEDS, area_code_city, check_share, junk_tokens,
+from .errors import (ADDRESS_KINDS, ERROR_CLASSES, INJECT, NEEDS, area_code_city, junk_tokens,
                      letter_tokens)
 from .layout import KINDS, SEPARATORS, find_segment, layout, render
 from .record_template import SEPARATOR
@@ -125,6 +125,11 @@ def _render_record(fields, sep: str, error: str | None, kind: str, e: Entity) ->
     structure = [[{"field": s.field, "kind": s.kind, "text": s.text} for s in segs] for segs in fields]
     truth = {"city": e.district.city.code, "district": e.district.code, "structure": structure}
     return Record(text, error is None, error, span, kind, e.id, truth)
+
+
+def check_share(name: str, share: float) -> None:
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"{name} {share}: a share, from 0 to 1")
 
 
 def parse_focus(spec: str) -> dict[str, float]:

@@ -28,6 +28,14 @@ def _phone_digits(text: str) -> str:
     return re.sub(r"[\s\-()]", "", t)
 
 
+def street_problem(district: reference.District, street: str) -> str | None:
+    """The rule a street written under district breaks, or None when it is one of its towns:
+    the beginning of one is a name cut short, anything else a town of somewhere else."""
+    if street in district.streets:
+        return None
+    return "truncated_segment" if any(s.startswith(street) for s in district.streets) else "district_not_in_city"
+
+
 def violations(structure: list[list[dict]]) -> set[str]:
     ref = reference.load()
     out: set[str] = set()
@@ -71,9 +79,8 @@ def violations(structure: list[list[dict]]) -> set[str]:
             out.add("district_not_in_city")  # the city itself is not real
         if kinds[-1] != "house":
             out.add("truncated_segment")
-        elif district is not None and by_kind.get("street") not in district.streets:
-            # the street is real, but not in this district: a cut or foreign name
-            out.add("truncated_segment" if any(s.startswith(by_kind.get("street", "")) for s in district.streets) else "district_not_in_city")
+        elif district is not None and (problem := street_problem(district, by_kind.get("street", ""))):
+            out.add(problem)
         house = by_kind.get("house", "")
         if house and kinds[-1] == "house":
             m = HOUSE.match(house)
