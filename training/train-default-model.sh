@@ -168,18 +168,19 @@ done
 "$PY" -m twinscore.build_dataset "$DATA-minehard/mined.jsonl" --exclude "$DATA" --val_size 0 --test_size 0 \
   --seed 30000 --out "$DATA-minehard"
 tune "$RUN-lease5b" "$RUN-minehard" "$DATA-minehard" 560 3e-5 30001 20 256
-# mined FROM DIR SEED AREA_SEED: the two sets the last round and the third lease phase
-# trained on, into DIR: mined.jsonl, the records FROM gets wrong or only just right of
-# 100,000 fresh ones with their twins (30 % wrong, seeds SEED and SEED+1) and 40,000 of
-# the rest replayed; area.jsonl, 20,000 wrong area codes drawn by FROM's P(correct), each
-# with its twin and a correct record of the code's own city.
+# mined FROM DIR SEED AREA_SEED [AREA_N REPLAY]: the two sets the last round and the lease
+# phases trained on, into DIR: mined.jsonl, the records FROM gets wrong or only just right
+# of 100,000 fresh ones with their twins (30 % wrong, seeds SEED and SEED+1) and REPLAY
+# (40,000) of the rest replayed; area.jsonl, AREA_N (20,000) wrong area codes drawn by
+# FROM's P(correct), each with its twin and a correct record of the code's own city.
 mined() {
   for k in 0 1; do
     "$PY" -m twinscore.generate --n 50000 --seed $(( $3 + k )) --twins --wrong_share 0.3 --out "$2/hard-$k.jsonl"
   done
-  "$PY" -m twinscore.mine_hard "$2"/hard-0.jsonl "$2"/hard-1.jsonl --model_dir "$1" --replay 40000 --seed "$3" \
+  "$PY" -m twinscore.mine_hard "$2"/hard-0.jsonl "$2"/hard-1.jsonl --model_dir "$1" --replay "${6:-40000}" --seed "$3" \
     --exclude "$DATA" --out "$2/mined.jsonl"
-  "$PY" -m twinscore.mine_area_codes --model_dir "$1" --n 20000 --seed "$4" --owners --exclude "$DATA" --out "$2/area.jsonl"
+  "$PY" -m twinscore.mine_area_codes --model_dir "$1" --n "${5:-20000}" --seed "$4" --owners --exclude "$DATA" \
+    --out "$2/area.jsonl"
 }
 # A last round, halved with the weights it began from (a model soup; CPU, 45 minutes): the
 # records minehard gets wrong or only just right (130,000 fresh ones with their twins, 30 %
@@ -333,34 +334,35 @@ tune "$RUN-letterrows-1" "$RUN-anchored-1" "$A/aimed-1" 600 1e-4 96400 20 256 --
 # such a token. Only letter tokens' rows train, so every record without one scores exactly
 # as before. First as row_rounds' first step (300 steps of 256 at 3e-4); then on 200,000
 # phones of letters alone, 150,000 of them drawn by token, 800 steps at 1e-3.
+# letter_tokens_round FROM TO SEED: the second of those rounds, into $RUN-TO: 150,000 phones
+# whose letters are a token of FROM's vocabulary (seed SEED; the rounds on rows leave the
+# tokenizer as it was) and 50,000 drawn a letter at a time (SEED+1).
+letter_tokens_round() {
+  local d=$DATA-$2
+  mkdir -p "$d"
+  "$PY" -m twinscore.generate --n 150000 --seed "$3" --wrong_share 1 --focus phone_letters=100000 \
+    --letters_from "$RUN-$1/tokenizer.json" --out "$d/tokens.jsonl"
+  "$PY" -m twinscore.generate --n 50000 --seed $(( $3 + 1 )) --wrong_share 1 --focus phone_letters=100000 \
+    --out "$d/letters.jsonl"
+  "$PY" -m twinscore.build_dataset "$d/tokens.jsonl" "$d/letters.jsonl" --exclude "$DATA" --val_size 0 --test_size 0 \
+    --seed $(( $3 + 2 )) --out "$d"
+  tune "$RUN-$1" "$RUN-$2" "$d" 800 1e-3 $(( $3 + 5 )) 20 256 --train_only_token_rows phone_letters
+}
 row_rounds "$RUN-anchored-1" lettertokens phone_letters 97500 0 0 0 --letters_from "$RUN-anchored-1/tokenizer.json"
-L=$DATA-lettertokens-1
-mkdir -p "$L"
-"$PY" -m twinscore.generate --n 150000 --seed 97800 --wrong_share 1 --focus phone_letters=100000 \
-  --letters_from "$RUN-anchored-1/tokenizer.json" --out "$L/tokens.jsonl"
-"$PY" -m twinscore.generate --n 50000 --seed 97801 --wrong_share 1 --focus phone_letters=100000 --out "$L/letters.jsonl"
-"$PY" -m twinscore.build_dataset "$L/tokens.jsonl" "$L/letters.jsonl" --exclude "$DATA" --val_size 0 --test_size 0 \
-  --seed 97802 --out "$L"
-tune "$RUN-lettertokens-0" "$RUN-lettertokens-1" "$L" 800 1e-3 97805 20 256 --train_only_token_rows phone_letters
+letter_tokens_round lettertokens-0 lettertokens-1 97800
 FINAL=$RUN-lettertokens-1
 
 # The sixth lease phase (one H200, 11.3 minutes of device time; training/lease/finetune.sh
 # with pack.py --extra, then finetune-more.sh): the weights above on 700,000 records from 16
 # generator processes (seeds 40000-40015, 40 % wrong with their twins, the counting classes
-# and the area code weighed 3) beside three sets made here, mined from them as mined() mines
-# (30,000 wrong area codes with twins and owners; the records they get wrong or only just
+# and the area code weighed 3) beside three sets made here: mined from them (mined():
+# 30,000 wrong area codes with twins and owners; the records they get wrong or only just
 # right among 130,000 fresh ones, and 30,000 replayed), and 450,000 records whose entity
 # carries one of the 1,859 tokens the first split holds rarely (generate --rare_from, half
 # wrong, with twins), a dose no CPU round could give. 3,000 steps at 3e-4 (6e-4 side by
 # side: 99.58 against 99.50 % of validation pairs), then 1,500 at 5e-5 (99.65 %).
 L7=$DATA-lease7
-mkdir -p "$L7"
-"$PY" -m twinscore.mine_area_codes --model_dir "$FINAL" --n 30000 --seed 41000 --owners --exclude "$DATA" --out "$L7/area.jsonl"
-for k in 0 1; do
-  "$PY" -m twinscore.generate --n 50000 --seed $(( 41100 + k )) --twins --wrong_share 0.3 --out "$L7/hard-$k.jsonl"
-done
-"$PY" -m twinscore.mine_hard "$L7"/hard-0.jsonl "$L7"/hard-1.jsonl --model_dir "$FINAL" --replay 30000 --seed 41100 \
-  --exclude "$DATA" --out "$L7/mined.jsonl"
+mined "$FINAL" "$L7" 41100 41000 30000 30000
 "$PY" -m twinscore.generate --n 300000 --seed 42000 --twins --wrong_share 0.5 \
   --focus area_code_city=3,postcode_length=2,phone_length=2,phone_letters=2 --rare_from "$FINAL/tokenizer.json" \
   --rare_in "$DATA/records/train.jsonl" --out "$L7/rare.jsonl"
@@ -376,14 +378,7 @@ tune "$RUN-lease7" "$RUN-lease7b" "$L7" 1500 5e-5 6 50 "$BATCH"
 
 # The lease moved every weight, so the letter tokens' rows train once more as the last step
 # before it did (CPU; 29 minutes): fresh phones of letters passed by token 267 -> 96 of 12,000.
-L=$DATA-lettertokens-2
-mkdir -p "$L"
-"$PY" -m twinscore.generate --n 150000 --seed 43800 --wrong_share 1 --focus phone_letters=100000 \
-  --letters_from "$RUN-lease7b/tokenizer.json" --out "$L/tokens.jsonl"
-"$PY" -m twinscore.generate --n 50000 --seed 43801 --wrong_share 1 --focus phone_letters=100000 --out "$L/letters.jsonl"
-"$PY" -m twinscore.build_dataset "$L/tokens.jsonl" "$L/letters.jsonl" --exclude "$DATA" --val_size 0 --test_size 0 \
-  --seed 43802 --out "$L"
-tune "$RUN-lease7b" "$RUN-lettertokens-2" "$L" 800 1e-3 43805 20 256 --train_only_token_rows phone_letters
+letter_tokens_round lease7b lettertokens-2 43800
 FINAL=$RUN-lettertokens-2
 
 # The threshold is chosen on the whole validation split, and is 0.5 unless another cut is
