@@ -254,6 +254,39 @@ def test_junk_from_refuses_a_file_that_is_no_tokenizer_or_has_no_junk_token(tmp_
     assert not (tmp_path / "x.jsonl").exists()
 
 
+def test_letters_after_label_write_the_label_colon_tokens_at_the_phone_start_after_a_label_ending_in_that_colon(tmp_path, capsys):
+    # 联系电话：lo2-6284-4127: the pre-tokenizer cuts the label's colon and the phone's first
+    # letters as one piece (：lo), a token the draw over the phone's own positions never wrote whole
+    from tokenizers import Tokenizer
+
+    shipped = ROOT / "public/models/twin-default/tokenizer.json"
+    plain, joined = letter_tokens(shipped), letter_tokens(shipped, after_label=True)
+    colon = [t for t in joined if t[0] in "：:"]
+    assert {"：lo", ":x"} <= set(colon) and len(colon) > 500 and set(joined) - set(colon) == set(plain)
+    rs = generate(3000, seed=9, focus={"phone_letters": 20}, letters=joined)
+    phones = [r for r in rs if r.error_class == "phone_letters"]
+    at_start = [r for r in phones if r.text[r.error_span[0] - 1] in "：:"]
+    assert 0.15 * len(phones) < len(at_start) < 0.4 * len(phones)
+    tok = Tokenizer.from_file(str(shipped))
+    whole = 0
+    for r in at_start:
+        start, end = r.error_span
+        label = next(s["text"] for segs in r.fields["structure"] for s in segs
+                     if s["field"] == "phone" and s["kind"] == "label")
+        token = r.text[start - 1:end]
+        # only after a label ending in that colon, one a correct record writes (no 联系电话: with an ASCII colon);
+        # a few are the plain draw's tokens put at the phone's first digit
+        assert (token in colon or token[1:] in plain) and label in PHONE_LABELS and label.endswith(token[0])
+        assert not r.text[end].isalpha()  # the letters end where the token does
+        whole += token in {tok.decode([i]) for i in tok.encode(r.text).ids}
+    assert whole > 0.7 * len(at_start)
+    assert {r.text[r.error_span[0] - 1] for r in at_start} == {"：", ":"}
+    assert all("phone_letters" in violations(r.fields["structure"]) for r in phones)
+    with pytest.raises(SystemExit):
+        main(["--n", "10", "--letters_after_label", "--out", str(tmp_path / "x.jsonl")])
+    assert "--letters_after_label draws from --letters_from's tokenizer" in capsys.readouterr().err
+
+
 def test_letters_from_a_tokenizer_draws_each_letter_token_whole_into_the_phone_and_the_rules_still_flag_it(tmp_path, capsys):
     from tokenizers import Tokenizer
 

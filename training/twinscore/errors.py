@@ -105,17 +105,24 @@ def letter_tokens_in(vocab: dict[str, int]) -> list[str]:
 # A letter token a phone can hold: letters, after at most one of a phone's own symbols (the
 # byte-level pre-tokenizer cuts one such symbol and the letters after it as one piece).
 PHONE_LETTER_TOKEN = re.compile(r"[ ()+\-]?[A-Za-z]+")
+# A letter token a phone's label and the phone make together: the label's colon and the
+# letters a phone starts with (联系电话：lo2-6284-4127 holds ：lo), cut as one piece for the
+# same reason. A phone can only hold one at its start, after a label ending in that colon.
+LABEL_LETTER_TOKEN = re.compile(r"[：:][A-Za-z]+")
 
 
-def letter_tokens(tokenizer_json: str | Path) -> list[str]:
+def letter_tokens(tokenizer_json: str | Path, after_label: bool = False) -> list[str]:
     """The texts of a tokenizer's letter tokens (letter_tokens_in) that a phone can hold,
-    in vocabulary order. Drawn a letter at a time, the records reach a two-letter token
-    (za, qj) a few times in half a million: the phones of letters the default model passed
-    each held one seen in fewer than 30 records of its first training split."""
+    in vocabulary order; with after_label, also those its label's colon makes with the
+    phone's first letters (LABEL_LETTER_TOKEN). Drawn a letter at a time, the records reach
+    a two-letter token (za, qj) a few times in half a million: the phones of letters the
+    default model passed each held one seen in fewer than 30 records of its first training
+    split. Letters at a phone's start are rarer still (one position of a dozen), and the
+    draw over positions never wrote a colon-joined token whole, so their rows barely trained."""
     tok = rare.tokenizer_of(tokenizer_json)
     vocab = tok.get_vocab()
     texts = [tok.decode([vocab[t]]) for t in letter_tokens_in(vocab)]
-    tokens = [t for t in texts if PHONE_LETTER_TOKEN.fullmatch(t)]
+    tokens = [t for t in texts if PHONE_LETTER_TOKEN.fullmatch(t) or (after_label and LABEL_LETTER_TOKEN.fullmatch(t))]
     if not tokens:
         raise ValueError(f"{tokenizer_json}: the vocabulary has no letter token a phone can hold")
     return tokens
@@ -134,7 +141,14 @@ def phone_letters(rng, ref, e, fields, tokens: list[str] | None = None):
     seg = find_segment(fields, "phone", "value")
     letters = "abcdefghijklmnopqrstuvwxyzABCDEFXYZ"
     if tokens:  # one of a tokenizer's letter tokens (letter_tokens), each as likely, over digits
-        token = rng.choice(tokens)
+        label = find_segment(fields, "phone", "label").text
+        # a colon-joined token only where the label ends in its colon: "联系电话:" is no label a correct record writes
+        token = rng.choice([t for t in tokens if not LABEL_LETTER_TOKEN.fullmatch(t) or label.endswith(t[0])])
+        if LABEL_LETTER_TOKEN.fullmatch(token):  # its letters start the phone, after the label's colon
+            letters = token[1:]
+            seg.text = letters + seg.text[len(letters):]
+            seg.mark(0, len(letters))
+            return
         digits = [i for i, c in enumerate(seg.text) if c.isdigit()]
         pos = rng.choice(digits)
         seg.text = seg.text[:pos] + token + seg.text[pos + len(token):]

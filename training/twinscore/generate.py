@@ -242,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lead", choices=FIELDS, help="write only the records that begin with this field (drawn as without it, the others dropped): fewer than N records")
     ap.add_argument("--junk_from", metavar="TOKENIZER_JSON", help="draw junk symbols as one of this tokenizer's multi-symbol tokens, each as likely, instead of 1-4 symbols (a round that trains every such token's embedding)")
     ap.add_argument("--letters_from", metavar="TOKENIZER_JSON", help="draw a phone's letters as one of this tokenizer's letter tokens a phone can hold, each as likely, over its digits (a round that trains every such token's embedding)")
+    ap.add_argument("--letters_after_label", action="store_true", help="with --letters_from: also draw the tokens a phone label's colon makes with the phone's first letters (：lo), written at the phone's start after a label ending in that colon")
     ap.add_argument("--foreign_towns", type=float, default=0.0, metavar="SHARE", help="write this share of the district_not_in_city errors as a real town of another city under the record's own district (a probe of town lookups: the model was never trained on them)")
     ap.add_argument("--rare_from", metavar="TOKENIZER_JSON", help="draw each entity as one whose records carry a token of this tokenizer that --rare_in's records hold rarely, each token as likely (a round that trains every rare token's embedding)")
     ap.add_argument("--rare_in", nargs="+", metavar="JSONL", help="with --rare_from: the training records whose tokens are counted")
@@ -251,7 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         focus = parse_focus(args.focus)
         junk = junk_tokens(args.junk_from) if args.junk_from else None
-        letters = letter_tokens(args.letters_from) if args.letters_from else None
+        if args.letters_after_label and not args.letters_from:
+            raise ValueError("--letters_after_label draws from --letters_from's tokenizer: give both")
+        letters = letter_tokens(args.letters_from, args.letters_after_label) if args.letters_from else None
         check_share("--foreign_towns", args.foreign_towns)
         if bool(args.rare_from) != bool(args.rare_in):
             raise ValueError("--rare_from and --rare_in go together: the tokenizer, and the records whose tokens are counted")
