@@ -7,7 +7,7 @@ import torch
 from transformers import AutoModelForSequenceClassification
 
 from tests.python.conftest import run
-from twinscore.regroup import AREA_CODE_BEFORE, recut, regroup
+from twinscore.regroup import AREA_CODE_BEFORE, LETTERS_COLON_DETACHED, recut, regroup
 from twinscore.tiny import AREA_CODE, QWEN2_SPLIT, TinyArguments, build_tiny_model
 from twinscore.tokenizer import load_tokenizer
 
@@ -136,3 +136,48 @@ def test_recut_and_regroup_each_refuse_the_other_ones_folder(trained, tmp_path):
     with pytest.raises(FileNotFoundError, match="needs config.json and model.safetensors"):
         recut(old, tmp_path / "d")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["current"]
+
+
+LETTER_TEXTS = TEXTS + [
+    "袁思艳，四川省攀枝花市盐边县永兴镇和平路2597号，邮编：617100，联系电话：lo2-6284-4127",
+    "吕晨刚；晋中市左权县桐峪镇工业园路244号；电话:hn627410599",
+    "收件人：罗芳洋，手机：1380571lo45",
+] * 20
+
+
+@pytest.fixture(scope="module")
+def lettered(tmp_path_factory):
+    args = TinyArguments(tiny=True, tiny_place_tokens=True, tiny_vocab_size=3000, tiny_hidden_size=16, tiny_layers=1)
+    return build_tiny_model(LETTER_TEXTS, tmp_path_factory.mktemp("lettered"), args)
+
+
+def test_detach_colon_cuts_a_label_colon_off_the_letters_after_it_and_nothing_else(lettered, tmp_path):
+    before = load_tokenizer(lettered)
+    # the byte-level split let the colon join the phone's first letters into one token
+    assert pieces(before, "联系电话：lo2-6284")[-7:-5] == ["：lo", "2"]
+    assert pieces(before, "电话:hn627")[-4:-2] == [":hn", "6"]
+    done = run("twinscore.regroup", "--detach_colon", "--model_dir", str(lettered), "--out", str(tmp_path / "out"))
+    assert "a colon is cut off the letters after it" in done.stderr
+    after = load_tokenizer(tmp_path / "out")
+    assert pieces(after, "联系电话：lo2-6284")[-8:-5] == ["：", "lo", "2"]
+    cut = pieces(after, "电话:hn627")
+    assert ":" in cut and not any(p[0] in "：:" and len(p) > 1 for p in cut), cut
+    # the letters are now the same token at the phone's start as inside it
+    assert pieces(after, "：lo2")[1] == pieces(after, "0lo45")[1] == "lo"
+    # Han after a colon, digits after a colon, letters after other marks: cut as before
+    for text in LETTER_TEXTS[:3] + ["收件人：罗芳洋", "邮编：617100", "Tel-ab，cd；ef", "联系电话：１３８"]:
+        if "：l" not in text and ":h" not in text:
+            assert pieces(after, text) == pieces(before, text), text
+    for name in ("model.safetensors", "config.json"):
+        assert (tmp_path / "out" / name).read_bytes() == (lettered / name).read_bytes()
+    split = [p for p in json.loads((tmp_path / "out" / "tokenizer.json").read_text(encoding="utf-8"))["pre_tokenizer"]["pretokenizers"] if p["type"] == "Split"][-1]
+    assert LETTERS_COLON_DETACHED in split["pattern"]["Regex"]
+
+
+def test_detach_colon_refuses_a_detached_tokenizer_and_recut_beside_it(lettered, tmp_path):
+    run("twinscore.regroup", "--detach_colon", "--model_dir", str(lettered), "--out", str(tmp_path / "once"))
+    again = run("twinscore.regroup", "--detach_colon", "--model_dir", str(tmp_path / "once"), "--out", str(tmp_path / "a"), check=False)
+    assert again.returncode != 0 and "already cuts a colon off" in again.stderr
+    both = run("twinscore.regroup", "--detach_colon", "--recut", "--model_dir", str(lettered), "--out", str(tmp_path / "b"), check=False)
+    assert both.returncode != 0 and "separate steps" in both.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["once"]

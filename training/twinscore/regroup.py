@@ -24,6 +24,18 @@ everything the model knew about a landline's digits moved by a few positions.
 
     python -m twinscore.regroup --model_dir runs/lease3-C --out runs/regrouped
 
+--detach_colon is for the colon a field label ends with. The byte-level split (Qwen2's)
+lets one punctuation mark join the letters after it, so 联系电话：lo2-6284-4127 opens its
+phone with the token ：lo, and the vocabulary learned 598 such tokens from wrong phones.
+A phone's letters then read differently at its start than anywhere else in it, and the
+letters the rounds on rows drew inside phones never reached that token (the shipped
+model passed 237 of 3,139 fresh phones whose letters open them, 47 of 8,859 others). It
+keeps every weight and cuts a colon before Latin letters off them (：| lo), so the
+phone's letters are the same tokens wherever they stand. No correct record of the
+default data holds a colon before a Latin letter, so none is cut differently.
+
+    python -m twinscore.regroup --detach_colon --model_dir runs/lettertokens-3 --out runs/detached
+
 --recut is for a model regrouped with AREA_CODE_BEFORE, the first pattern, which also cut
 the middle group of a mobile written 189-0477-0977 as an area code: the model then read
 another city's code in a correct record and flagged it (6 of the shipped model's 20 false
@@ -49,6 +61,13 @@ from .tokenizer import GENERIC, SAVED_FILES, load_tokenizer
 
 # The area-code pattern regroup wrote before 2026-11-27 (every model shipped until then).
 AREA_CODE_BEFORE = r"(?<![0-9])0(?:[12][0-9]|[3-9][0-9]{2})(?=[-)]|[0-9]{7,8}(?![0-9]))"
+
+
+# The split's letters alternative, as Qwen2 writes it: one optional mark, then letters.
+LETTERS = r"[^\r\n\p{L}\p{N}]?\p{L}+"
+# The same with the mark refused where it is a colon before a Latin letter (Han after a
+# colon, 收件人：罗芳洋, is cut as before: names and places are not what the label joins).
+LETTERS_COLON_DETACHED = r"(?:(?![：:][A-Za-z])[^\r\n\p{L}\p{N}])?\p{L}+"
 
 
 def _digit_split(tokenizer_json: dict) -> dict:
@@ -98,6 +117,18 @@ def _staged(out: Path, write) -> None:
         shutil.rmtree(stage, ignore_errors=True)
 
 
+def detach_colon_tokenizer_json(tokenizer_json: dict) -> dict:
+    """The same tokenizer with LETTERS_COLON_DETACHED in place of LETTERS."""
+    split = _digit_split(tokenizer_json)
+    regex = split["pattern"]["Regex"]
+    if LETTERS_COLON_DETACHED in regex:
+        raise ValueError("the tokenizer already cuts a colon off the letters after it")
+    if regex.count(LETTERS) != 1:
+        raise ValueError(f"the tokenizer's split has {regex.count(LETTERS)} copies of Qwen2's letters alternative ({LETTERS}), not one: nothing to detach")
+    split["pattern"]["Regex"] = regex.replace(LETTERS, LETTERS_COLON_DETACHED)
+    return tokenizer_json
+
+
 def _copy_tokenizer(model_dir: Path, stage: Path, tokenizer_json: dict) -> None:
     """The run's tokenizer files with tokenizer.json replaced and tokenizer_config.json
     naming the generic class. Checkpoints and optimizer state belong to the old
@@ -117,11 +148,12 @@ def _other_folder(model_dir: Path, out: Path) -> None:
         raise ValueError("--out must be another folder than --model_dir")
 
 
-def recut(model_dir: str | Path, out: str | Path) -> None:
-    """Writes model_dir with the current area-code pattern to out; weights byte for byte."""
+def recut(model_dir: str | Path, out: str | Path, rewrite=recut_tokenizer_json) -> None:
+    """Writes model_dir with the current area-code pattern (or another rewrite of its
+    tokenizer.json that keeps the vocabulary) to out; weights byte for byte."""
     model_dir, out = Path(model_dir), Path(out)
     _other_folder(model_dir, out)
-    tokenizer_json = recut_tokenizer_json(json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8")))
+    tokenizer_json = rewrite(json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8")))
     weights = ("config.json", "model.safetensors")
     if not all((model_dir / name).is_file() for name in weights):
         raise FileNotFoundError(f"{model_dir}: a model folder needs config.json and model.safetensors beside its tokenizer")
@@ -173,8 +205,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model_dir", required=True, help="a trained model folder (weights and tokenizer)")
     parser.add_argument("--out", required=True, help="where to write the regrouped model")
     parser.add_argument("--recut", action="store_true", help="only put the current area-code pattern in place of the first one (AREA_CODE_BEFORE), keeping every weight")
+    parser.add_argument("--detach_colon", action="store_true", help="only cut a colon off the Latin letters after it (：lo -> ： lo), keeping every weight")
     args = parser.parse_args(argv)
+    if args.recut and args.detach_colon:
+        parser.error("--recut and --detach_colon are separate steps: run one, then the other on its output")
     try:
+        if args.detach_colon:
+            recut(args.model_dir, args.out, detach_colon_tokenizer_json)
+            print(f"regroup: {args.out}: a colon is cut off the letters after it; weights as they were", file=sys.stderr)
+            return
         if args.recut:
             recut(args.model_dir, args.out)
             print(f"regroup: {args.out}: area codes cut with the current pattern; weights as they were", file=sys.stderr)
