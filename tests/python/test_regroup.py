@@ -7,8 +7,8 @@ import torch
 from transformers import AutoModelForSequenceClassification
 
 from tests.python.conftest import run
-from twinscore.regroup import AREA_CODE_BEFORE, LETTERS_COLON_DETACHED, recut, regroup
-from twinscore.tiny import AREA_CODE, QWEN2_SPLIT, TinyArguments, build_tiny_model
+from twinscore.regroup import AREA_CODE_BEFORE, recut, regroup
+from twinscore.tiny import AREA_CODE, LETTERS_COLON_DETACHED, QWEN2_SPLIT, TinyArguments, build_tiny_model
 from twinscore.tokenizer import load_tokenizer
 
 TEXTS = [

@@ -56,18 +56,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .tiny import AREA_CODE
+from .tiny import AREA_CODE, LETTERS, LETTERS_COLON_DETACHED
 from .tokenizer import GENERIC, SAVED_FILES, load_tokenizer
 
 # The area-code pattern regroup wrote before 2026-11-27 (every model shipped until then).
 AREA_CODE_BEFORE = r"(?<![0-9])0(?:[12][0-9]|[3-9][0-9]{2})(?=[-)]|[0-9]{7,8}(?![0-9]))"
-
-
-# The split's letters alternative, as Qwen2 writes it: one optional mark, then letters.
-LETTERS = r"[^\r\n\p{L}\p{N}]?\p{L}+"
-# The same with the mark refused where it is a colon before a Latin letter (Han after a
-# colon, 收件人：罗芳洋, is cut as before: names and places are not what the label joins).
-LETTERS_COLON_DETACHED = r"(?:(?![：:][A-Za-z])[^\r\n\p{L}\p{N}])?\p{L}+"
 
 
 def _digit_split(tokenizer_json: dict) -> dict:
@@ -148,9 +141,19 @@ def _other_folder(model_dir: Path, out: Path) -> None:
         raise ValueError("--out must be another folder than --model_dir")
 
 
-def recut(model_dir: str | Path, out: str | Path, rewrite=recut_tokenizer_json) -> None:
-    """Writes model_dir with the current area-code pattern (or another rewrite of its
-    tokenizer.json that keeps the vocabulary) to out; weights byte for byte."""
+def recut(model_dir: str | Path, out: str | Path) -> None:
+    """Writes model_dir with the current area-code pattern to out; weights byte for byte."""
+    _rewrite_split(model_dir, out, recut_tokenizer_json)
+
+
+def detach_colon(model_dir: str | Path, out: str | Path) -> None:
+    """Writes model_dir with a colon cut off the letters after it to out; weights byte for byte."""
+    _rewrite_split(model_dir, out, detach_colon_tokenizer_json)
+
+
+def _rewrite_split(model_dir: str | Path, out: str | Path, rewrite) -> None:
+    """model_dir's weights, unchanged, with its tokenizer.json rewritten (rewrite keeps
+    the vocabulary, so every row still means the token it did)."""
     model_dir, out = Path(model_dir), Path(out)
     _other_folder(model_dir, out)
     tokenizer_json = rewrite(json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8")))
@@ -211,7 +214,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--recut and --detach_colon are separate steps: run one, then the other on its output")
     try:
         if args.detach_colon:
-            recut(args.model_dir, args.out, detach_colon_tokenizer_json)
+            detach_colon(args.model_dir, args.out)
             print(f"regroup: {args.out}: a colon is cut off the letters after it; weights as they were", file=sys.stderr)
             return
         if args.recut:

@@ -15,9 +15,16 @@ from pathlib import Path
 
 from .prompt import CHAT_TEMPLATE, LABEL_WORDS, PAD_TOKEN, SPECIAL_TOKENS
 
+# The split's letters alternative, as Qwen2 writes it: one optional mark, then letters.
+LETTERS = r"[^\r\n\p{L}\p{N}]?\p{L}+"
+# The same with the mark refused where it is a colon before a Latin letter, so a label's
+# colon never joins a phone's first letters (regroup --detach_colon). Han after a colon,
+# 收件人：罗芳洋, is cut as before: names and places are not what the label joins.
+LETTERS_COLON_DETACHED = r"(?:(?![：:][A-Za-z])[^\r\n\p{L}\p{N}])?\p{L}+"
+
 # Qwen2's own pre-tokenizer split: letters in runs, every digit on its own.
 QWEN2_SPLIT = (
-    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
+    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|""" + LETTERS + r"""|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
 )
 
 
