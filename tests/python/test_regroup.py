@@ -7,7 +7,7 @@ import torch
 from transformers import AutoModelForSequenceClassification
 
 from tests.python.conftest import run
-from twinscore.regroup import AREA_CODE_BEFORE, recut, regroup
+from twinscore.regroup import AREA_CODE_BEFORE, detach_colon_tokenizer_json, recut, regroup
 from twinscore.tiny import AREA_CODE, LETTERS_COLON_DETACHED, QWEN2_SPLIT, TinyArguments, build_tiny_model
 from twinscore.tokenizer import load_tokenizer
 
@@ -181,3 +181,9 @@ def test_detach_colon_refuses_a_detached_tokenizer_and_recut_beside_it(lettered,
     both = run("twinscore.regroup", "--detach_colon", "--recut", "--model_dir", str(lettered), "--out", str(tmp_path / "b"), check=False)
     assert both.returncode != 0 and "separate steps" in both.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["once"]
+
+
+def test_detach_colon_refuses_a_split_without_qwen2s_letters_alternative():
+    split = {"pre_tokenizer": {"type": "Sequence", "pretokenizers": [{"type": "Split", "pattern": {"Regex": AREA_CODE}}]}}
+    with pytest.raises(ValueError, match=r"has 0 copies of Qwen2's letters alternative .* nothing to detach"):
+        detach_colon_tokenizer_json(split)
