@@ -18,7 +18,8 @@ Measured, it did not help: one anchored CPU round from the default model on 120,
 records (1,859 tokens; with twins) left the error rate on rare-token records where it was
 (15 -> 17 of 3,365 fresh ones), validation fell 99.65 -> 99.62 % and 预's record stayed
 passed (0.64 -> 0.72). Another rare character in 预's place (硐旺镇, 颡旺镇), same record, is
-caught: it is not that 预's row was seen too rarely (training/default-model-notes.md).
+caught: it is not that 预's row was seen too rarely (training/default-model-notes.md). Its
+row takes the label's attention wherever it stands; swing_tokens finds such rows and resets them.
 """
 
 from __future__ import annotations
