@@ -29,6 +29,7 @@ report lists the others with what they do.
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import random
 import re
@@ -41,12 +42,12 @@ import numpy as np
 
 from .records import RecordsError, json_objects
 from .scoring import model_dir_problem, p_correct_of
+from .tokenizer import SAVED_FILES
 
 # A record that opens with a name of two or three hanzi and a separator; the name's last
 # character is the slot.
 NAME_FIRST = re.compile(r"^[\u4e00-\u9fff]{1,2}([\u4e00-\u9fff])[，；、,; ]")
 HANZI = re.compile(r"^[\u4e00-\u9fff]$")
-TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja", "special_tokens_map.json")
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,9 @@ def sweep(model_dir: str, slots: list[Slot], chars: list[str], batch_size: int =
     p = p_correct_of(model_dir, texts, 128, batch_size, by_length=True)
 
     def counts(ps: np.ndarray) -> dict:
-        passed: dict[str, int] = {}
-        for s, pc in zip(slots, ps):
-            if not s.correct and pc > 0.5:
-                passed[str(s.error_class)] = passed.get(str(s.error_class), 0) + 1
+        passed = collections.Counter(str(s.error_class) for s, pc in zip(slots, ps) if not s.correct and pc > 0.5)
         flagged = sum(1 for s, pc in zip(slots, ps) if s.correct and pc <= 0.5)
-        return {"passed": passed, "flagged": flagged}
+        return {"passed": dict(passed), "flagged": flagged}
 
     n = len(slots)
     return {"as_written": counts(p[:n]), "tokens": {ch: counts(p[n * (k + 1) : n * (k + 2)]) for k, ch in enumerate(chars)}}
@@ -143,15 +141,14 @@ def reset_rows(model_dir: str, out: str, chars: list[str], train_records: str | 
     tok = load_tokenizer(model_dir)
     model = AutoModelForSequenceClassification.from_pretrained(model_dir)
     mean, n = frequent_hanzi_mean(model, model_dir, train_records, min_records) if chars else (None, 0)
-    vocab = tok.get_vocab()
     with torch.no_grad():
         for ch in chars:
             ids = tok(ch, add_special_tokens=False)["input_ids"]
-            if len(ids) != 1 or ids[0] not in vocab.values():
+            if len(ids) != 1:
                 raise SystemExit(f"{ch}: not one token of {model_dir}'s vocabulary")
             model.get_input_embeddings().weight[ids[0]] = mean
     model.save_pretrained(out)
-    for name in TOKENIZER_FILES:
+    for name in SAVED_FILES:
         if (Path(model_dir) / name).is_file():
             shutil.copyfile(Path(model_dir) / name, Path(out) / name)
     return n
@@ -189,10 +186,7 @@ def main(argv: list[str] | None = None) -> None:
         if unknown:
             raise SystemExit(f"--chars: {''.join(unknown)} not one hanzi token each of {args.model_dir}'s vocabulary")
         chars = list(dict.fromkeys(args.chars))
-    per_class_wrong: dict[str, int] = {}
-    for s in slots:
-        if not s.correct:
-            per_class_wrong[str(s.error_class)] = per_class_wrong.get(str(s.error_class), 0) + 1
+    per_class_wrong = dict(collections.Counter(str(s.error_class) for s in slots if not s.correct))
     print(f"twinscore-swing-tokens: {len(chars)} hanzi tokens in the names of {len(slots)} records "
           f"({sum(per_class_wrong.values())} wrong of {len(per_class_wrong)} classes)", file=sys.stderr)
     report = sweep(args.model_dir, slots, chars)
