@@ -1,23 +1,29 @@
 /**
  * npm run evaluate -- [--data data/twin-default/records/test.jsonl] [--model DIR] [--out eval.json] [--check]
+ * npm run evaluate -- --realworld ../shared/realworld [--model DIR] [--out realworld.json]
  *
  * Scores a held-out split (records with label and error_class, as build-dataset writes
  * them under records/) with the model's quantized and fp32 ONNX files, through the same
  * scoring core as the app, and with the rule baseline (baseline.ts); prints accuracy,
- * precision/recall for "wrong", and accuracy per error class side by side. --check exits
- * non-zero unless the model reaches the targets: >= 99 % accuracy, at least the
+ * precision/recall for "wrong", and accuracy per error class side by side, and per
+ * writing style (false alarms and catches) when the records carry their styles. --check
+ * exits non-zero unless the model reaches the targets: >= 99 % accuracy, at least the
  * baseline's accuracy on every class, and int8 decisions equal to fp32 on >= 99.9 %.
+ * --realworld scores records people wrote instead (realworld.ts).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { baseline } from './baseline';
 import { readJsonl } from './jsonl';
 import { defaultModelDir, nodeScorer } from './node-scorer';
+import { evaluateRealworld, realworldTable } from './realworld';
 
 export interface LabelledRow {
   text: string;
   label: 'correct' | 'wrong';
   error_class?: string | null;
+  /** The writing styles a generated record shows (training/twinscore/layout.py STYLES). */
+  styles?: string[];
 }
 
 export interface Counts {
@@ -37,6 +43,8 @@ export interface Evaluation {
   baseline: Counts;
   int8_fp32_agreement: number;
   per_class: Record<string, { n: number; model: number; baseline: number }>;
+  /** Per writing style: false alarms among its correct records, catches among its wrong ones (int8). */
+  per_style: Record<string, { correct: number; false_alarms: number; baseline_false_alarms: number; wrong: number; caught: number }>;
   targets: { accuracy: boolean; every_class_vs_baseline: boolean; int8_agreement: boolean };
 }
 
@@ -82,6 +90,20 @@ export async function evaluate(data: string, modelDir: string, limit = Infinity)
     c.model /= c.n;
     c.baseline /= c.n;
   }
+  const perStyle: Evaluation['per_style'] = {};
+  rows.forEach((r, i) => {
+    for (const style of r.styles ?? []) {
+      const s = (perStyle[style] ??= { correct: 0, false_alarms: 0, baseline_false_alarms: 0, wrong: 0, caught: 0 });
+      if (truth[i]) {
+        s.correct++;
+        s.false_alarms += Number(!saidInt8[i]);
+        s.baseline_false_alarms += Number(!saidRules[i]);
+      } else {
+        s.wrong++;
+        s.caught += Number(!saidInt8[i]);
+      }
+    }
+  });
   const modelInt8 = counts(truth, saidInt8);
   const agreement = saidInt8.filter((s, i) => s === saidFp32[i]).length / rows.length;
   const manifest = JSON.parse(await readFile(`${modelDir}/manifest.json`, 'utf8'));
@@ -95,6 +117,7 @@ export async function evaluate(data: string, modelDir: string, limit = Infinity)
     baseline: counts(truth, saidRules),
     int8_fp32_agreement: agreement,
     per_class: perClass,
+    per_style: perStyle,
     targets: {
       accuracy: modelInt8.accuracy >= 0.99,
       every_class_vs_baseline: Object.values(perClass).every((c) => c.model >= c.baseline),
@@ -119,6 +142,15 @@ export function table(e: Evaluation): string {
     ...Object.entries(e.per_class)
       .sort(([a], [b]) => (a === 'correct' ? -1 : b === 'correct' ? 1 : a.localeCompare(b)))
       .map(([k, c]) => `${k.padEnd(26)} ${String(c.n).padStart(5)}  ${pct(c.model)}  ${pct(c.baseline)}${c.model < c.baseline ? '  < baseline' : ''}`),
+    ...(Object.keys(e.per_style).length
+      ? [
+          '',
+          'style                    correct  false alarms (baseline)   wrong  caught',
+          ...Object.entries(e.per_style)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, s]) => `${k.padEnd(22)} ${String(s.correct).padStart(7)}  ${pct(s.correct ? s.false_alarms / s.correct : 0)} (${pct(s.correct ? s.baseline_false_alarms / s.correct : 0)})  ${String(s.wrong).padStart(6)}  ${pct(s.wrong ? s.caught / s.wrong : 0)}`),
+        ]
+      : []),
     '',
     `targets: accuracy >= 99% ${e.targets.accuracy ? 'met' : 'MISSED'}; every class >= baseline ${e.targets.every_class_vs_baseline ? 'met' : 'MISSED'}; int8 agreement >= 99.9% ${e.targets.int8_agreement ? 'met' : 'MISSED'}`,
   ];
@@ -129,6 +161,7 @@ async function main() {
   const { values } = parseArgs({
     options: {
       data: { type: 'string', default: 'data/twin-default/records/test.jsonl' },
+      realworld: { type: 'string' },
       model: { type: 'string' },
       out: { type: 'string' },
       limit: { type: 'string' },
@@ -136,6 +169,12 @@ async function main() {
     },
   });
   const modelDir = values.model ?? (await defaultModelDir());
+  if (values.realworld) {
+    const real = await evaluateRealworld(values.realworld, await nodeScorer(modelDir, 'quantized'));
+    console.log(realworldTable(real));
+    if (values.out) await writeFile(values.out, JSON.stringify(real, null, 2) + '\n');
+    return;
+  }
   const result = await evaluate(values.data!, modelDir, values.limit ? Number(values.limit) : Infinity);
   console.log(table(result));
   if (values.out) await writeFile(values.out, JSON.stringify(result, null, 2) + '\n');

@@ -1,16 +1,18 @@
-"""The record generator: deterministic, every label backed by the schema's rules."""
+"""The record generator: deterministic, every label backed by the rules, correct records
+written in every style the rules accept (docs/correct-records.md)."""
 
 import json
+import re
 from collections import Counter
 
 import pytest
 
 from tests.python.conftest import ROOT
 from twinscore import reference
-from twinscore.entities import COMPOUND_SURNAMES, GIVEN, PLACEHOLDER_GIVEN, common_hanzi
-from twinscore.errors import ERROR_CLASSES, junk_tokens, letter_tokens, letter_tokens_in
-from twinscore.generate import generate, leading_field, main, parse_focus
-from twinscore.layout import PHONE_LABELS, POSTCODE_LABELS
+from twinscore.entities import COMPOUND_SURNAMES, GIVEN, PLACEHOLDER_GIVEN, TITLES, common_hanzi
+from twinscore.errors import ERROR_CLASSES
+from twinscore.generate import generate, main, parse_focus, parse_styles
+from twinscore.layout import STYLES
 from twinscore.rules import violations
 
 
@@ -89,7 +91,7 @@ def test_names_reach_past_the_commonest_characters(records):
              if seg["field"] == "name" and seg["kind"] == "value"]
     given = Counter(ch for name in names for ch in name[1:])
     assert len(given) > 500  # the 100 common ones and hundreds of others
-    assert set(given) <= set(common_hanzi()) | set(GIVEN) | set("".join(COMPOUND_SURNAMES))  # hanzi only
+    assert set(given) <= set(common_hanzi()) | set(GIVEN) | set("".join(COMPOUND_SURNAMES + TITLES))  # hanzi only
     assert sum(name[1:] in PLACEHOLDER_GIVEN for name in names) > 0.01 * len(names)
     assert sum(given[ch] for ch in GIVEN) > 0.6 * sum(given.values())  # the common ones still dominate
 
@@ -184,182 +186,116 @@ def test_twins_add_each_wrong_record_without_its_error_and_draw_nothing_else():
         assert t.text.startswith(mended[: a + len(own) + 2])
 
 
-def test_lead_keeps_the_records_that_begin_with_the_field_and_draws_nothing_else():
-    plain = generate(4000, seed=8, focus={"postcode_length": 6}, twins=True)
-    led = generate(4000, seed=8, focus={"postcode_length": 6}, twins=True, lead="postcode")
-    # the same draws, filtered: a postcode written first, wrong records with their twins
-    assert [r.text for r in led] == [r.text for r in plain if leading_field(r) == "postcode"]
-    assert 0 < len(led) < 0.1 * len(plain)
-    assert all(r.text.startswith(tuple(POSTCODE_LABELS)) for r in led)
-    assert Counter(r.error_class for r in led if not r.correct).most_common(1)[0][0] == "postcode_length"
-    assert sum(r.correct for r in led) > 0.5 * len(led)  # twins and correct records of the layout
-    with pytest.raises(ValueError, match="'street' is not a field; the fields are name, address, postcode, phone"):
-        generate(10, lead="street")
 
 
-def test_lead_on_the_command_line_writes_fewer_records_and_refuses_an_unknown_field(tmp_path, capsys):
-    out = tmp_path / "led.jsonl"
-    assert main(["--n", "3000", "--seed", "4", "--lead", "phone", "--out", str(out)]) == 0
+def _address(*parts: tuple[str, str], label: str = "") -> list[dict]:
+    return ([{"field": "address", "kind": "label", "text": label}] if label else []) + \
+        [{"field": "address", "kind": k, "text": t} for k, t in parts]
+
+
+def _field(name: str, value: str, label: str = "") -> list[dict]:
+    return ([{"field": name, "kind": "label", "text": label}] if label else []) + [{"field": name, "kind": "value", "text": value}]
+
+
+# Addresses as people write them (docs/correct-records.md), each with the rules' verdict.
+WRITTEN = [
+    # the seed's own examples: two correct, two wrong
+    ([("city", "北京市"), ("district", "海淀区"), ("road", "学院路"), ("number", "29号")], set()),
+    ([("city", "上海市"), ("district", "静安区"), ("road", "南京西路"), ("number", "1000号")], set()),
+    ([("city", "北京市1234"), ("district", "海淀区"), ("road", "学院路")], {"digits_in_address", "district_not_in_city", "truncated_segment"}),
+    ([("city", "广州市"), ("district", "天河区"), ("road", "#?@!路")], {"junk_symbols", "truncated_segment"}),
+    # a short city, a picker's province and city, a short province, no town, a rich house part
+    ([("city", "上海"), ("district", "徐汇区"), ("road", "天钥桥路"), ("number", "408号"), ("unit", "北楼703")], set()),
+    ([("province", "上海"), ("city", "上海市"), ("district", "闵行区"), ("street", "浦江镇"), ("road", "永跃路"), ("number", "550弄37号"), ("unit", "501室")], set()),
+    ([("province", "上海市"), ("city", "上海市"), ("district", "奉贤区"), ("road", "新建西路"), ("number", "158弄")], set()),
+    ([("province", "浙江"), ("city", "杭州市"), ("district", "西湖区"), ("road", "古翠路"), ("number", "80号"), ("place", "科技产业大厦"), ("unit", "8层")], set()),
+    # a door padded with a zero or of five digits, a building numbered 3#, a range of floors, a landmark
+    ([("city", "深圳市"), ("district", "南山区"), ("road", "前海路"), ("number", "0369号"), ("unit", "5A栋501")], set()),
+    ([("city", "深圳市"), ("district", "南山区"), ("road", "深南大道"), ("number", "10168号"), ("unit", "3#楼2~3层")], set()),
+    ([("city", "重庆市"), ("district", "渝北区"), ("road", "新溉路"), ("landmark", "（新牌坊转盘）"), ("place", "中渝都会"), ("unit", "9号27楼")], set()),
+    # a named place without a door, a former district, a county-level city under its province
+    ([("city", "北京市"), ("district", "海淀区"), ("place", "中关村软件园"), ("unit", "3号楼")], set()),
+    ([("city", "上海市"), ("district", "闸北区"), ("road", "天目西路"), ("number", "218号")], set()),
+    ([("province", "湖北省"), ("city", "仙桃市"), ("street", "沙嘴街道"), ("road", "仙桃大道"), ("number", "1号")], set()),
+    # and what stays wrong
+    ([("city", "广州市"), ("district", "海淀区"), ("road", "学院路"), ("number", "29号")], {"district_not_in_city"}),
+    ([("city", "北京市"), ("district", "海淀区"), ("number", "29号")], {"missing_field"}),
+    ([("city", "北京市"), ("road", "学院路"), ("number", "29号")], {"missing_field"}),
+    ([("city", "北京市"), ("district", "海淀区"), ("road", "学院")], {"truncated_segment"}),
+    ([("city", "北京市"), ("district", "海淀区"), ("road", "学院路"), ("number", "0号")], {"impossible_house_number"}),
+    ([("city", "北京市"), ("district", "海淀区"), ("road", "学院路"), ("number", "123456号")], {"impossible_house_number"}),
+    ([("city", "北京市"), ("district", "朝阳区"), ("district", "朝阳区"), ("road", "望京街"), ("number", "8号")], {"duplicated_segment"}),
+    ([("city", "杭州市"), ("city", "杭州市"), ("district", "西湖区"), ("road", "古翠路"), ("number", "80号")], {"duplicated_segment"}),
+    ([("province", "广东省"), ("city", "杭州市"), ("district", "西湖区"), ("road", "古翠路"), ("number", "80号")], {"district_not_in_city"}),
+]
+
+
+@pytest.mark.parametrize("parts, broken", WRITTEN, ids=["".join(t for _, t in p) for p, _ in WRITTEN])
+def test_the_rules_accept_what_people_write_and_flag_what_is_wrong(parts, broken):
+    assert violations([_address(*parts)]) == broken
+
+
+def test_labels_are_optional_and_an_empty_labelled_field_is_missing():
+    address = _address(("city", "广州市"), ("district", "天河区"), ("road", "体育西路"), ("number", "191号"))
+    assert violations([_field("name", "王五"), address, _field("postcode", "510620", "邮编："), _field("phone", "020-38888888", "联系电话：")]) == set()
+    assert violations([_field("phone", "020-38888888"), address, _field("postcode", "510620")]) == set()  # any order, no labels
+    assert violations([address, _field("postcode", "", "邮编：")]) == {"missing_field"}
+    # a swap is only a swap between labels: unlabelled, the two values may come in any order
+    assert violations([address, _field("postcode", "13812345678", "邮编："), _field("phone", "510620", "电话：")]) >= {"swapped_fields"}
+    assert violations([address, _field("phone", "13812345678"), _field("postcode", "510620")]) == set()
+
+
+def test_correct_records_are_written_in_every_style_and_as_real_addresses_are(records):
+    correct = [r for r in records if r.correct]
+    wrong = [r for r in records if not r.correct]
+    for style in STYLES:
+        assert sum(style in r.styles for r in correct) > 0.005 * len(correct), style
+        assert sum(style in r.styles for r in wrong) > 0.005 * len(wrong), style
+    with_address = [r for r in correct if any(seg["field"] == "address" for f in r.fields["structure"] for seg in f)]
+    share = lambda style: sum(style in r.styles for r in with_address) / len(with_address)
+    assert share("no_town") > 0.5 and share("rich_house") > 0.4 and share("no_province") > 0.3  # as real addresses mostly are
+    assert 0.01 < share("former_district") < 0.1
+    kinds = Counter(r.kind for r in correct)
+    assert kinds["address"] > 0.1 * len(correct) and len(kinds) >= 8  # any subset of the fields
+    tokens = Counter(seg["kind"] for r in correct for f in r.fields["structure"] for seg in f)
+    assert min(tokens[k] for k in ("number", "unit", "place", "landmark", "street", "road", "province")) > 50
+
+
+def test_hold_out_writes_no_record_in_those_styles_and_only_writes_nothing_else():
+    held = frozenset({"phone_first", "short_city", "spaced", "landmark", "full_no_town"})
+    rs = generate(3000, seed=8, twins=True, hold_out=held)
+    assert len([r for r in rs if r.error_class is not None or r.correct]) >= 3000
+    assert not any(held & set(r.styles) for r in rs)
+    assert sum("no_town" in r.styles for r in rs) > 0.3 * len(rs)  # a town is still often left out, outside full records
+    only = generate(500, seed=8, only=frozenset({"phone_first"}))
+    assert len(only) == 500 and all("phone_first" in r.styles for r in only)
+    for r in rs + only:
+        broken = violations(r.fields["structure"])
+        assert (broken == set()) if r.correct else (r.error_class in broken), r.text
+
+
+def test_styles_on_the_command_line_are_checked_before_anything_is_written(tmp_path, capsys):
+    assert parse_styles("phone_first, spaced", "--hold_out") == {"phone_first", "spaced"}
+    out = tmp_path / "r.jsonl"
+    with pytest.raises(SystemExit):
+        main(["--n", "10", "--hold_out", "phone_frist", "--out", str(out)])
+    assert "unknown style 'phone_frist'" in capsys.readouterr().err and not out.exists()
+    with pytest.raises(SystemExit):
+        main(["--n", "10", "--hold_out", "spaced", "--only", "spaced", "--out", str(out)])
+    assert "share a style" in capsys.readouterr().err and not out.exists()
+    main(["--n", "50", "--seed", "3", "--only", "landmark", "--out", str(out)])
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert 0 < len(rows) < 3000 and all(r["text"].startswith(tuple(PHONE_LABELS)) for r in rows)
-    with pytest.raises(SystemExit):
-        main(["--n", "10", "--lead", "street", "--out", str(tmp_path / "x.jsonl")])
-    assert "invalid choice: 'street'" in capsys.readouterr().err and not (tmp_path / "x.jsonl").exists()
+    assert len(rows) == 50 and all("landmark" in row["styles"] for row in rows)
 
 
-def test_letter_tokens_are_those_no_correct_record_holds_and_phones_of_letters_do():
-    # --train_only_token_rows phone_letters rests on this: a correct record scores as before
-    from tokenizers import Tokenizer
-
-    assert letter_tokens_in({"a": 3, "Tel": 1, "，Tel": 2, "镇": 0, "0e": 4, "Te": 5}) == ["a", "0e", "Te"]
-    shipped = ROOT / "public/models/twin-default/tokenizer.json"
-    tok = Tokenizer.from_file(str(shipped))
-    letters = set(letter_tokens_in(tok.get_vocab()))
-    assert len(letters) > 1000
-    rs = generate(6000, seed=21, focus={"phone_letters": 3})
-    held = [bool(letters & set(tok.encode(r.text).tokens)) for r in rs]
-    assert not any(h for h, r in zip(held, rs) if r.correct)
-    assert any("Tel" in r.text for r in rs if r.correct)  # the label is there, its tokens are not in the set
-    phones = [h for h, r in zip(held, rs) if r.error_class == "phone_letters"]
-    assert len(phones) > 300 and all(phones)
-
-
-def test_junk_from_a_tokenizer_draws_each_junk_token_whole_and_the_rules_still_flag_it(tmp_path):
-    vocab = {"a": 0, "#": 1, "|$#": 2, "&%": 3, "镇": 4, "#a": 5, "|": 6}
-    tok = tmp_path / "tokenizer.json"
-    tok.write_text(json.dumps({"model": {"type": "BPE", "vocab": vocab}}), encoding="utf-8")
-    tokens = junk_tokens(tok)
-    assert tokens == ["|$#", "&%"]  # two or more symbols, vocabulary order
-    rs = generate(3000, seed=9, focus={"junk_symbols": 20}, junk=tokens)
-    junk = [r for r in rs if r.error_class == "junk_symbols"]
-    assert len(junk) > 500
-    spans = Counter(r.text[r.error_span[0]:r.error_span[1]] for r in junk)
-    assert set(spans) == {"|$#", "&%"} and min(spans.values()) > 0.4 * len(junk)
-    assert all("junk_symbols" in violations(r.fields["structure"]) for r in junk)
-    # other classes draw as they did: the records up to the first junk one are the same
-    plain = generate(3000, seed=9, focus={"junk_symbols": 20})
-    first = next(i for i, r in enumerate(plain) if r.error_class == "junk_symbols")
-    assert [r.text for r in rs[:first]] == [r.text for r in plain[:first]]
-
-
-def test_junk_from_refuses_a_file_that_is_no_tokenizer_or_has_no_junk_token(tmp_path, capsys):
-    (tmp_path / "plain.json").write_text(json.dumps({"model": {"vocab": {"a": 0, "#": 1}}}), encoding="utf-8")
-    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"plain.json: the vocabulary has no token made of two or more of"):
-        junk_tokens(tmp_path / "plain.json")
-    for bad in ("broken.json", "missing.json"):
-        with pytest.raises(SystemExit):
-            main(["--n", "10", "--junk_from", str(tmp_path / bad), "--out", str(tmp_path / "x.jsonl")])
-        assert f"{bad}: not a tokenizer.json with a model vocabulary" in capsys.readouterr().err
-    assert not (tmp_path / "x.jsonl").exists()
-
-
-def test_letters_after_label_write_the_label_colon_tokens_at_the_phone_start_after_a_label_ending_in_that_colon(tmp_path, capsys):
-    # 联系电话：lo2-6284-4127: the pre-tokenizer cuts the label's colon and the phone's first
-    # letters as one piece (：lo), a token the draw over the phone's own positions never wrote whole
-    from tokenizers import Tokenizer
-
-    shipped = ROOT / "public/models/twin-default/tokenizer.json"
-    plain, joined = letter_tokens(shipped), letter_tokens(shipped, after_label=True)
-    colon = [t for t in joined if t[0] in "：:"]
-    assert {"：lo", ":x"} <= set(colon) and len(colon) > 500 and set(joined) - set(colon) == set(plain)
-    rs = generate(3000, seed=9, focus={"phone_letters": 20}, letters=joined)
-    phones = [r for r in rs if r.error_class == "phone_letters"]
-    at_start = [r for r in phones if r.text[r.error_span[0] - 1] in "：:"]
-    assert 0.15 * len(phones) < len(at_start) < 0.4 * len(phones)
-    # The draw writes the piece Qwen2's split cuts whole; the shipped tokenizer has since had
-    # the colon cut off (regroup --detach_colon), so the check uses its split as it was.
-    from twinscore.tiny import LETTERS, LETTERS_COLON_DETACHED
-
-    as_was = json.loads(shipped.read_text(encoding="utf-8"))
-    split = [p for p in as_was["pre_tokenizer"]["pretokenizers"] if p.get("type") == "Split"][-1]["pattern"]
-    assert LETTERS_COLON_DETACHED in split["Regex"]
-    split["Regex"] = split["Regex"].replace(LETTERS_COLON_DETACHED, LETTERS)
-    tok = Tokenizer.from_str(json.dumps(as_was))
-    detached = Tokenizer.from_file(str(shipped))
-    whole = 0
-    for r in at_start:
-        start, end = r.error_span
-        label = next(s["text"] for segs in r.fields["structure"] for s in segs
-                     if s["field"] == "phone" and s["kind"] == "label")
-        token = r.text[start - 1:end]
-        # only after a label ending in that colon, one a correct record writes (no 联系电话: with an ASCII colon);
-        # a few are the plain draw's tokens put at the phone's first digit
-        assert (token in colon or token[1:] in plain) and label in PHONE_LABELS and label.endswith(token[0])
-        assert not r.text[end].isalpha()  # the letters end where the token does
-        whole += token in {tok.decode([i]) for i in tok.encode(r.text).ids}
-        # and the shipped tokenizer cuts the colon off the letters
-        if token[1].isascii() and token[1].isalpha():
-            cut = {detached.decode([i]) for i in detached.encode(r.text).ids}
-            assert token[0] in cut and token not in cut
-    assert whole > 0.7 * len(at_start)
-    assert {r.text[r.error_span[0] - 1] for r in at_start} == {"：", ":"}
-    assert all("phone_letters" in violations(r.fields["structure"]) for r in phones)
-    with pytest.raises(SystemExit):
-        main(["--n", "10", "--letters_after_label", "--out", str(tmp_path / "x.jsonl")])
-    assert "--letters_after_label draws from --letters_from's tokenizer" in capsys.readouterr().err
-
-
-def test_letters_from_a_tokenizer_draws_each_letter_token_whole_into_the_phone_and_the_rules_still_flag_it(tmp_path, capsys):
-    from tokenizers import Tokenizer
-
-    shipped = ROOT / "public/models/twin-default/tokenizer.json"
-    tokens = letter_tokens(shipped)
-    assert {"za", "qj", ")a", "-e", "Ez"} <= set(tokens) and not any("Tel" in t or "：" in t for t in tokens)
-    rs = generate(3000, seed=9, focus={"phone_letters": 20}, letters=tokens)
-    phones = [r for r in rs if r.error_class == "phone_letters"]
-    assert len(phones) > 500
-    spans = [r.text[r.error_span[0]:r.error_span[1]] for r in phones]
-    assert set(spans) <= set(tokens) and len(set(spans)) > 0.6 * len(spans)  # 1,700 tokens, each as likely
-    assert all("phone_letters" in violations(r.fields["structure"]) for r in phones)
-    # the phone holds the drawn token as a token (not cut into others) nearly always
-    tok = Tokenizer.from_file(str(shipped))
-    whole = sum(span in {tok.decode([i]) for i in tok.encode(r.text).ids} for r, span in zip(phones, spans))
-    assert whole > 0.8 * len(phones)
-    # other classes draw as they did: the records up to the first phone of letters are the same
-    plain = generate(3000, seed=9, focus={"phone_letters": 20})
-    first = next(i for i, r in enumerate(plain) if r.error_class == "phone_letters")
-    assert [r.text for r in rs[:first]] == [r.text for r in plain[:first]]
-    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(SystemExit):
-        main(["--n", "10", "--letters_from", str(tmp_path / "broken.json"), "--out", str(tmp_path / "x.jsonl")])
-    assert "broken.json: not a tokenizer.json" in capsys.readouterr().err
-    from tokenizers.models import WordLevel
-
-    Tokenizer(WordLevel({"镇": 0, "#": 1, "[UNK]": 2}, unk_token="[UNK]")).save(str(tmp_path / "hanzi.json"))
-    with pytest.raises(SystemExit):
-        main(["--n", "10", "--letters_from", str(tmp_path / "hanzi.json"), "--out", str(tmp_path / "x.jsonl")])
-    assert "hanzi.json: the vocabulary has no letter token a phone can hold" in capsys.readouterr().err
-    assert not (tmp_path / "x.jsonl").exists()
-
-
-def test_foreign_towns_write_a_real_town_of_another_city_under_the_records_own_district(tmp_path, capsys):
+def test_former_districts_are_written_as_correct_and_never_drawn_as_another_citys(records):
     ref = reference.load()
-    rs = generate(2000, seed=11, focus={"district_not_in_city": 20}, twins=True, foreign_towns=1.0)
-    wrong = [r for r in rs if r.error_class == "district_not_in_city"]
-    assert len(wrong) > 500
-    by_code = {d.code: d for d in ref.districts}
-    town_of = {}
-    for d in ref.districts:
-        for s in d.streets:
-            town_of.setdefault(s, set()).add(d.city.code)
-    for r in wrong:
-        district = by_code[r.fields["district"]]
-        address = {s["kind"]: s["text"] for f in r.fields["structure"] for s in f if s["field"] == "address"}
-        town = r.text[r.error_span[0]:r.error_span[1]]
-        # the district and city written are the record's own; only the town is elsewhere
-        assert address.get("district", district.name) == district.name and address["city"] == district.city.name
-        assert address["street"] == town and town not in district.streets and district.city.code not in town_of[town]
-        assert "district_not_in_city" in violations(r.fields["structure"])
-    twins = [r for r in rs if r.correct]
-    assert twins and all(not violations(r.fields["structure"]) for r in twins)
-    # without the option a seed draws what it drew before; with it, the other classes too up to the first such error
-    plain = generate(2000, seed=11, focus={"district_not_in_city": 20}, twins=True)
-    first = next(i for i, r in enumerate(plain) if r.error_class == "district_not_in_city")
-    assert [r.text for r in rs[:first]] == [r.text for r in plain[:first]]
-    with pytest.raises(ValueError, match="foreign_towns -0.1: a share, from 0 to 1"):
-        generate(10, foreign_towns=-0.1)
-    with pytest.raises(SystemExit):
-        main(["--n", "10", "--foreign_towns", "1.5", "--out", str(tmp_path / "x.jsonl")])
-    assert "--foreign_towns 1.5: a share, from 0 to 1" in capsys.readouterr().err
-    assert not (tmp_path / "x.jsonl").exists()
+    shanghai = next(c for c in ref.cities if c.name == "上海市")
+    assert {"闸北区", "卢湾区", "南汇区"} <= {d.name for d in shanghai.former_districts}
+    assert not {d.name for d in shanghai.former_districts} & {d.name for d in shanghai.districts}
+    former = [r for r in records if r.correct and "former_district" in r.styles]
+    assert former and all(not violations(r.fields["structure"]) for r in former)
+    for r in records:
+        if r.error_class == "district_not_in_city":  # the span is the foreign district (or province)
+            city = next(c for c in ref.cities if c.code == r.fields["city"])
+            assert r.text[slice(*r.error_span)] not in {d.name for d in (*city.districts, *city.former_districts)}, r.text

@@ -84,11 +84,10 @@ def test_also_refuses_a_malformed_or_missing_evaluation_before_writing(tmp_path,
 
 
 def test_card_says_which_lookup_tokens_a_tokenizer_has(tmp_path):
-    """The shipped default model has the place names and, regrouped after training, the
+    """The shipped default model has the place names and, cut after training, the
     area code; a tokenizer trained now with --tiny_digit_groups has the postcode prefix
     too; the toy model neither."""
     from twinscore.model_card import lookup_tokens, tokenizer_line
-    from twinscore.regroup import regroup_tokenizer_json
     from twinscore.tiny import train_tokenizer
 
     def read(folder):
@@ -97,17 +96,16 @@ def test_card_says_which_lookup_tokens_a_tokenizer_has(tmp_path):
     places, area, postcode = read(TOY.parent / "twin-default")
     assert places > 3000 and (area, postcode) == (True, False)
     line = tokenizer_line(places, area, postcode)
-    assert "so is a landline's area code; every other digit, a postcode's among them" in line and "twinscore.regroup" in line
+    assert "so is a landline's area code; every other digit, a postcode's among them" in line and "given to already trained weights" in line
     assert "--tiny_digit_groups" not in line
     train_tokenizer(["杭州市西湖区，0571-88234567，邮编310007"] * 5, 600, place_tokens=True, digit_groups=True).save_pretrained(tmp_path)
     places, area, postcode = read(tmp_path)
     assert places > 3000 and (area, postcode) == (True, True)
     line = tokenizer_line(places, area, postcode)
-    assert "a landline's area code and a postcode's first two digits" in line and "twinscore.regroup" not in line
+    assert "a landline's area code and a postcode's first two digits" in line and "given to already trained weights" not in line
     train_tokenizer(["杭州市西湖区，0571-88234567，邮编310007"] * 5, 600, place_tokens=True).save_pretrained(tmp_path / "plain")
     plain = json.loads((tmp_path / "plain" / "tokenizer.json").read_text(encoding="utf-8"))
     assert lookup_tokens(plain)[1:] == (False, False)
     assert "an area code is read digit by digit" in tokenizer_line(places, False, False)
-    assert lookup_tokens(regroup_tokenizer_json(plain))[1:] == (True, False)
     assert read(TOY) == (0, False, False)
     assert "one token per Chinese character" in tokenizer_line(0, False, False)

@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--focus", default="", metavar="CLASS=W,...", help="with --generate: weigh these error classes (others weigh 1), e.g. district_not_in_city=4")
     p.add_argument("--wrong_share", type=float, default=0.5, help="with --generate: the share of wrong records (the rest are correct)")
     p.add_argument("--twins", action="store_true", help="with --generate: add each wrong record's correct twin, the same record without its error (twinscore-generate --twins)")
+    p.add_argument("--hold_out", default="", metavar="STYLE,...",
+                   help="with --generate: write no record in these writing styles (twinscore-generate --hold_out), to measure a model on styles it never saw")
     p.add_argument("--exclude", nargs="+", default=[], metavar="FOLDER",
                    help="drop every record whose text is in these dataset folders' validation/test splits, "
                         "so a fine-tuning set of fresh records never holds an evaluation record")
@@ -89,10 +91,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     focus: dict[str, float] = {}
     if args.generate:
-        from .generate import parse_focus
+        from .generate import parse_focus, parse_styles
 
         try:
             focus = parse_focus(args.focus)
+            args.hold_out = parse_styles(args.hold_out, "--hold_out")
             if not 0 < args.wrong_share < 1:
                 raise ValueError(f"--wrong_share must lie strictly between 0 and 1, got {args.wrong_share:g}")
         except ValueError as e:
@@ -131,9 +134,11 @@ def build(args: argparse.Namespace, focus: dict[str, float]) -> int:
         from .generate import generate
         from .records import LabelledRecord
 
-        for g in generate(args.generate, seed=args.seed, wrong_share=args.wrong_share, focus=focus, twins=args.twins):
+        for g in generate(args.generate, seed=args.seed, wrong_share=args.wrong_share, focus=focus, twins=args.twins,
+                          hold_out=args.hold_out):
             records.append(LabelledRecord(text=g.text, correct=g.correct, where=f"generated record (entity {g.entity})"))
-            meta.setdefault(g.text, {"error_class": g.error_class, "error_span": g.error_span, "kind": g.kind, "entity": g.entity})
+            meta.setdefault(g.text, {"error_class": g.error_class, "error_span": g.error_span, "kind": g.kind, "entity": g.entity,
+                                     "styles": g.styles})
     if args.exclude:
         held_out = held_out_texts(args.exclude)
         before = len(records)

@@ -30,8 +30,8 @@ def pct(x) -> str:
 def lookup_tokens(tokenizer: dict) -> tuple[int, bool, bool]:
     """What tiny.py's lookup options put in a tokenizer.json: how many place names are one
     token each (--tiny_place_tokens), and whether the area-code and the postcode-prefix
-    digit groups are cut (--tiny_digit_groups cuts both; twinscore.regroup, the area code
-    alone)."""
+    digit groups are cut (--tiny_digit_groups cuts both; the shipped tokenizer, the area code
+    alone: its split was given to trained weights, docs/model-history.md)."""
     from .prompt import LABEL_WORDS
     from .tiny import AREA_CODE, POSTCODE_PREFIX
 
@@ -60,7 +60,7 @@ def tokenizer_line(places: int, area_code: bool, postcode: bool) -> str:
             "token, so a lookup class compares one token with another instead of first composing a "
             "name from its characters"
             + groups
-            + ("The area-code split was given to an already trained model by twinscore.regroup, each "
+            + ("The area-code split was given to already trained weights (docs/model-history.md), each "
                "code's embedding starting from its city's. " if area_code and not postcode else "")
             + "Byte-level fallback for anything unseen, and one token each for the role names and the "
             "label words 正确 / 错误. "

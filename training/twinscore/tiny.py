@@ -18,7 +18,7 @@ from .prompt import CHAT_TEMPLATE, LABEL_WORDS, PAD_TOKEN, SPECIAL_TOKENS
 # The split's letters alternative, as Qwen2 writes it: one optional mark, then letters.
 LETTERS = r"[^\r\n\p{L}\p{N}]?\p{L}+"
 # The same with the mark refused where it is a colon before a Latin letter, so a label's
-# colon never joins a phone's first letters (regroup --detach_colon). Han after a colon,
+# colon never joins a phone's first letters, as in the shipped tokenizer. Han after a colon,
 # 收件人：罗芳洋, is cut as before: names and places are not what the label joins.
 LETTERS_COLON_DETACHED = r"(?:(?![：:][A-Za-z])[^\r\n\p{L}\p{N}])?\p{L}+"
 
@@ -40,7 +40,7 @@ HAN = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 #   as one when a separator follows or the run is a whole landline (7-8 more digits).
 #   Mobile numbers start with 1 and are never cut, nor is the middle group of one written
 #   189-0477-0977: a group after digit and hyphen is not a code (the first pattern cut
-#   0477 there, and the model took it for another city's code: regroup.AREA_CODE_BEFORE).
+#   0477 there, and the model took it for another city's code).
 # - a postcode's first two digits, which name its province, in a run of exactly six.
 AREA_CODE = r"(?<![0-9])(?<![0-9]-)0(?:[12][0-9]|[3-9][0-9]{2})(?=[-)]|[0-9]{7,8}(?![0-9]))"
 POSTCODE_PREFIX = r"(?<![0-9])[0-9]{2}(?=[0-9]{4}(?![0-9]))"

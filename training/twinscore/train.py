@@ -7,7 +7,7 @@
         --model_name_or_path Qwen/Qwen2-0.5B-Instruct --use_peft --lora_r 32 --lora_alpha 16
 
 Every RewardConfig / ModelConfig / ScriptArguments option works as in TRL's
-``trl/scripts/reward.py`` (the seed's reward_modeling.py); ours add only --tiny*, --max_train_minutes, --train_only_token_rows and --anchor_*.
+``trl/scripts/reward.py`` (the seed's reward_modeling.py); ours add only --tiny* and --max_train_minutes.
 Uses CUDA when present, the CPU otherwise (the Trainer decides). Writes the model,
 the tokenizer and eval_results.json (with eval_accuracy) into --output_dir.
 """
@@ -17,10 +17,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .anchor import AnchorArguments, anchored_trainer_class, mark
 from .time_budget import TimeBudget, TimeBudgetArguments
 from .tiny import TinyArguments, build_tiny_model
-from .token_rows import TokenRowArguments, freeze_all_but_rows, keep_pairs_with, resolve_tokens
 from .tokenizer import load_tokenizer
 
 DEFAULT_BASE_MODEL = "Qwen/Qwen2-0.5B-Instruct"
@@ -29,7 +27,7 @@ DEFAULT_BASE_MODEL = "Qwen/Qwen2-0.5B-Instruct"
 def make_parser():
     from trl import ModelConfig, RewardConfig, ScriptArguments, TrlParser
 
-    return TrlParser((ScriptArguments, RewardConfig, ModelConfig, TinyArguments, TimeBudgetArguments, TokenRowArguments, AnchorArguments), prog="twinscore-train")
+    return TrlParser((ScriptArguments, RewardConfig, ModelConfig, TinyArguments, TimeBudgetArguments), prog="twinscore-train")
 
 
 def load_preference_dataset(name: str):
@@ -55,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     if not torch.cuda.is_available() and not any(a.startswith("--bf16") for a in argv):
         argv += ["--bf16", "False"]  # RewardConfig defaults to bf16, which a CPU run rejects
     parser = make_parser()
-    script_args, training_args, model_args, tiny_args, budget_args, row_args, anchor_args = parser.parse_args_and_config(args=argv)
+    script_args, training_args, model_args, tiny_args, budget_args = parser.parse_args_and_config(args=argv)
     if model_args.use_peft and not any(a.startswith("--lora_task_type") for a in argv):
         # TRL defaults LoRA to CAUSAL_LM; a reward model is SEQ_CLS, which also makes PEFT
         # train (and save) the new score head instead of leaving it random.
@@ -65,30 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--max_train_minutes must be positive, got {budget_args.max_train_minutes:g}")
     if script_args.dataset_name is None:
         parser.error("--dataset_name is required: a folder made by twinscore-build-dataset, a .jsonl file, or a hub dataset")
-    if row_args.train_only_token_rows is not None:
-        if model_args.use_peft or tiny_args.tiny:
-            parser.error("--train_only_token_rows trains rows of a trained model's embedding: not with --use_peft or --tiny")
-        training_args.weight_decay = 0.0  # decay would shrink the frozen rows too
-    if anchor_args.anchor_dataset is not None:
-        if model_args.use_peft or tiny_args.tiny:
-            parser.error("--anchor_dataset holds pairs where a trained model scores them: not with --use_peft or --tiny")
-        if anchor_args.anchor_weight <= 0:
-            parser.error(f"--anchor_weight must be positive, got {anchor_args.anchor_weight:g}")
-        if not Path(anchor_args.anchor_dataset).exists():
-            # anchors are our own pairs, never a hub name: say so before the main dataset loads
-            parser.error(f"--anchor_dataset {anchor_args.anchor_dataset}: no such folder or .jsonl file")
-
     dataset = load_preference_dataset(script_args.dataset_name)
     train_split, test_split = script_args.dataset_train_split, script_args.dataset_test_split
     eval_dataset = dataset[test_split] if test_split in dataset else None
     train_dataset = dataset[train_split]
-    if anchor_args.anchor_dataset is not None:
-        from datasets import concatenate_datasets
-
-        anchors = load_preference_dataset(anchor_args.anchor_dataset)["train"]
-        train_dataset = concatenate_datasets([mark(train_dataset, False), mark(anchors, True)])
-        print(f"train: {len(anchors)} anchor pairs ({anchor_args.anchor_dataset}) held to the starting model "
-              f"beside {len(dataset[train_split])} trained pairs", file=sys.stderr)
     if eval_dataset is None:
         training_args.eval_strategy = "no"
 
@@ -108,14 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # None: TRL loads the hub tokenizer with AutoTokenizer, as in its script.
     tokenizer = load_tokenizer(model) if Path(model).is_dir() else None
-    rows = row_args.train_only_token_rows
-    # Named tokens are checked before TRL tokenizes the dataset (minutes on a large one);
-    # a hub tokenizer exists only once the trainer has loaded it.
-    row_ids = resolve_tokens(rows, tokenizer) if rows is not None and tokenizer is not None else None
-    trainer_class, extra = RewardTrainer, {}
-    if anchor_args.anchor_dataset is not None:
-        trainer_class, extra = anchored_trainer_class(), {"anchor_weight": anchor_args.anchor_weight}
-    trainer = trainer_class(
+    trainer = RewardTrainer(
         model=model,
         args=training_args,
         processing_class=tokenizer,
@@ -123,17 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         eval_dataset=eval_dataset,
         peft_config=get_peft_config(model_args),
         callbacks=[TimeBudget(budget_args.max_train_minutes * 60)] if budget_args.max_train_minutes is not None else None,
-        **extra,
     )
-    if rows is not None:
-        ids = row_ids or resolve_tokens(rows, trainer.processing_class)
-        freeze_all_but_rows(trainer.model, ids)
-        before = len(trainer.train_dataset)
-        trainer.train_dataset = keep_pairs_with(trainer.train_dataset, ids)
-        print(f"train: only {len(ids)} embedding rows ({rows}) train; "
-              f"{len(trainer.train_dataset)} of {before} pairs hold one of them", file=sys.stderr)
-        if len(trainer.train_dataset) == 0:
-            raise SystemExit(f"train: no pair of {script_args.dataset_name} holds a token of {rows}")
     trainer.train(resume_from_checkpoint=training_args.resume_from_checkpoint)
     trainer.save_model(training_args.output_dir)
     trainer.save_state()  # trainer_state.json: steps run and the loss curve, for the model card
