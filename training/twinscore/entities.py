@@ -39,6 +39,9 @@ DIRECTIONS = ["东", "西", "南", "北", "中"]
 NUMERALS = "一二三四五六七八九十"
 # What names a road, a town, a community: a road word closes it (rules.ROAD_END).
 ROAD_SUFFIXES = tuple(sorted({w for w in ROAD_WORDS} | {"段"}, key=len, reverse=True))
+ZONE_WORDS = ["开发区", "高新区", "工业园区", "经济开发区", "经济技术开发区", "科技园", "工业区", "新区", "产业园区"]
+CROSSING_WORDS = ["交叉口", "交汇处", "交界处", "路口"]
+LATIN_WORDS = ["SOHO", "soho", "CBD", "Park", "PARK", "office", "Plaza", "IFC", "MALL", "Tower", "iCenter"]
 
 # Named places in a house part: estates, buildings, parks, companies.
 PLACE_WORDS = [
@@ -73,6 +76,8 @@ class Entity:
     house: list[Piece] = field(default_factory=list)
     phone: str = ""  # digits only
     landline: bool = False
+    zone: str | None = None  # a development zone or park before the road (亦庄开发区)
+    cross: str | None = None  # a second road (新港中路艺苑南路23号), or where two roads meet
 
     @property
     def former(self) -> bool:
@@ -113,8 +118,9 @@ def _stem(rng: random.Random) -> str:
 
 
 def road_name(rng: random.Random) -> str:
-    """A road: a common name (人民路), or a place name with a direction or an ordinal
-    and a road word (桂庙路, 澄泉湾东路, 科园二路, 人民南路三段)."""
+    """A road: a common name (人民路), or a place name with a direction or an ordinal and
+    a road word (桂庙路, 澄泉湾东路, 科园二路, 泰然6路), a direction after the road word
+    (科学大道中, 工业大道北) or a section (人民南路三段)."""
     if rng.random() < 0.15:
         return rng.choice(ROADS)
     stem = _stem(rng)
@@ -123,10 +129,26 @@ def road_name(rng: random.Random) -> str:
         stem += rng.choice(DIRECTIONS)
     elif r < 0.25:
         stem += rng.choice(NUMERALS[:6])
+    elif r < 0.27:
+        stem += str(rng.randint(1, 12))  # numbered roads of a new district: 泰然6路, 金岭8路
     road = stem + rng.choice(ROAD_WORDS)
-    if road.endswith("路") and rng.random() < 0.04:
+    r = rng.random()
+    if road.endswith(("路", "大道", "大街")) and r < 0.05:
+        road += rng.choice(DIRECTIONS)
+    elif road.endswith("路") and r < 0.09:
         road += rng.choice(NUMERALS[:4]) + "段"
     return road
+
+
+def zone_name(rng: random.Random) -> str:
+    """A development zone or park written between the district and the road (亦庄开发区, 高新区中区)."""
+    zone = _stem(rng) + rng.choice(ZONE_WORDS)
+    return zone + rng.choice(["东区", "北区", "中区"]) if rng.random() < 0.1 else zone
+
+
+def crossing(rng: random.Random, road: str) -> str:
+    """Where two roads meet, as a place is located by them (深南大道与彩田路交汇处)."""
+    return f"{road}与{road_name(rng)}{rng.choice(CROSSING_WORDS)}"
 
 
 def community_name(rng: random.Random) -> str:
@@ -145,21 +167,26 @@ def _number(rng: random.Random) -> str:
     return str(rng.randint(10000, 29999))
 
 
-def house_number(rng: random.Random) -> Piece:
+def house_number(rng: random.Random, bare: bool = False) -> Piece:
+    """A door number; bare (more follows it): a few are written without 号 (湖山路139怡里馨居)."""
     n = _number(rng)
     if rng.random() < 0.03:  # zero-padded, as some roads number their doors (018号)
         n = "0" + n[:2]
     r = rng.random()
-    if r < 0.62:
+    if bare and r < 0.04:
+        return Piece("number", n)
+    if r < 0.58:
         text = f"{n}号"
-    elif r < 0.72:
+    elif r < 0.68:
         text = f"{n}弄{rng.randint(1, 99)}号" if rng.random() < 0.6 else f"{n}弄"
-    elif r < 0.8:
+    elif r < 0.76:
         text = f"{n}号院"
-    elif r < 0.85:
+    elif r < 0.81:
         text = f"{rng.choice('甲乙丙')}{n}号"
-    elif r < 0.9:
-        text = f"{n}-{rng.randint(1, 30)}号"
+    elif r < 0.88:
+        text = f"{n}-{rng.randint(1, 30)}号" if rng.random() < 0.7 else f"{n}-{rng.randint(1, 30)}"
+    elif r < 0.91:
+        text = f"{n}、{int(n) + 2}号"
     elif r < 0.94:
         text = f"{n}号之{rng.choice(NUMERALS[1:4])}"
     elif r < 0.97:
@@ -185,16 +212,27 @@ def _floor(rng: random.Random) -> str:
     return f"{f}-{f + rng.randint(1, 3)}层" if rng.random() < 0.5 else f"{f}~{f + 1}楼"
 
 
+def _latin(rng: random.Random) -> str:
+    return rng.choice(LATIN) if rng.random() < 0.85 else rng.choice(LATIN).lower()
+
+
 def _room(rng: random.Random) -> str:
     room = f"{rng.randint(1, 33)}{rng.randint(1, 20):02d}"
-    return rng.choice([f"{room}室", f"{room}室", room, f"{room}房", f"{rng.choice(LATIN)}{room}", f"{room}{rng.choice(LATIN)}"])
+    r = rng.random()
+    if r < 0.1:  # a run of rooms or shops (1401-1403室, B216-218)
+        last = int(room) + rng.randint(1, 5)
+        return rng.choice([f"{room}-{last}室", f"{room}-{last}", f"{_latin(rng)}{room}-{last}"])
+    return rng.choice([f"{room}室", f"{room}室", room, f"{room}房", f"{_latin(rng)}{room}", f"{room}{_latin(rng)}",
+                       f"{_latin(rng)}-{room}", f"{room}号房"])
 
 
 def house_unit(rng: random.Random) -> Piece:
     """Building, unit, floor and room, in the forms people write them (3号楼2单元401, B座1728, 2-2-401)."""
     b = rng.randint(1, 40)
-    building = rng.choice([f"{b}号楼", f"{b}栋", f"{b}幢", f"{rng.choice(LATIN)}座", f"{rng.choice(LATIN)}栋", f"{b}#楼",
-                           f"{b}#", f"{rng.choice('东西南北')}楼", f"{rng.choice('东西南北')}座", f"{NUMERALS[min(b, 10) - 1]}号楼"])
+    building = rng.choice([f"{b}号楼", f"{b}栋", f"{b}幢", f"{_latin(rng)}座", f"{_latin(rng)}栋", f"{b}#楼",
+                           f"{b}#", f"{rng.choice('东西南北')}楼", f"{rng.choice('东西南北')}座", f"{NUMERALS[min(b, 10) - 1]}号楼",
+                           f"{_latin(rng)}{rng.randint(1, 9)}栋", f"{b}区{rng.randint(1, 20)}号楼", f"{_latin(rng)}{b}号楼",
+                           f"{rng.randint(1, 9)}号门"])
     r = rng.random()
     if r < 0.2:
         text = building
@@ -216,12 +254,17 @@ def house_unit(rng: random.Random) -> Piece:
 
 
 def place_name(rng: random.Random) -> str:
-    """An estate, a building or a company by name (澄泉湾花园, 京野科技大厦, 杏埔贸易有限公司)."""
+    """An estate, a building or a company by name (澄泉湾花园, 京野科技大厦, 杏埔贸易有限公司,
+    望京SOHO, 1958创意园)."""
     r = rng.random()
     stem = _stem(rng)
-    if r < 0.08:
+    if r < 0.06:
         stem = "".join(rng.choice(LATIN) for _ in range(rng.randint(2, 4)))
-    elif r < 0.16:
+    elif r < 0.1:
+        stem += rng.choice(LATIN_WORDS)
+    elif r < 0.13:
+        stem = str(rng.randint(1900, 2030)) if rng.random() < 0.6 else stem + str(rng.randint(1, 99))
+    elif r < 0.2:
         stem += rng.choice(["国际", "时代", "金融", "科技", "商务", "创新"])
     if rng.random() < 0.2:
         return stem + rng.choice(INDUSTRIES) + rng.choice(COMPANY_FORMS)
@@ -232,26 +275,29 @@ def place_name(rng: random.Random) -> str:
 
 
 def landmark(rng: random.Random) -> Piece:
-    what = rng.choice([place_name(rng), road_name(rng) + "口", _stem(rng) + rng.choice(["公园", "地铁站", "车站", "医院", "学校"])])
+    what = rng.choice([place_name(rng), road_name(rng) + "口", _stem(rng) + rng.choice(["公园", "地铁站", "车站", "医院", "学校"]),
+                       crossing(rng, road_name(rng))])
     word = rng.choice(LANDMARK_WORDS)
-    text = rng.choice([f"（{what}{word}）", f"({what}{word})", f"【{what}{word}】", f"（近{what}）"])
+    text = rng.choice([f"（{what}{word}）", f"({what}{word})", f"【{what}{word}】", f"（近{what}）", f"（{what}）"])
     return Piece("landmark", text)
 
 
 def house(rng: random.Random, numbered: bool = True) -> list[Piece]:
     """A house part: a number, then what people add after it; unnumbered, a named place
     and what follows it (an estate or building written without its door number)."""
-    pieces = [house_number(rng)] if numbered else [Piece("place", place_name(rng))]
-    if rng.random() < 0.55:  # the richer house parts, which most real addresses have
+    rich = rng.random() < 0.55  # the richer house parts, which most real addresses have
+    pieces = [house_number(rng, bare=rich)] if numbered else [Piece("place", place_name(rng))]
+    if rich:
         if numbered and rng.random() < 0.55:
             pieces.append(Piece("place", place_name(rng)))
-        if rng.random() < 0.7:
+        if rng.random() < 0.7 or pieces[-1].kind == "number" and not pieces[-1].text.endswith(("号", "弄", "院")):
             pieces.append(house_unit(rng))
         if rng.random() < 0.12:
             pieces.append(landmark(rng))
         if rng.random() < 0.08:  # words set apart by spaces, as in 学院路 30 号天工大厦 B 座
+            gap = rng.choice([" ", " ", "  ", "\u3000"])
             for p in pieces[1:]:
-                p.gap = " "
+                p.gap = gap
     return pieces
 
 
@@ -293,7 +339,11 @@ def entity_in(rng: random.Random, ref: reference.Reference, i: int, district: re
     else:
         # a road and a named place without its door (学院路中关村软件园); a city without districts keeps its door
         road, numbered = road_name(rng), district.name == city.name or rng.random() > 0.05
-    return Entity(i, _name(rng), district, town, road, house(rng, numbered), phone, landline)
+    zone = zone_name(rng) if rng.random() < 0.08 else None
+    cross = None
+    if road is not None and rng.random() < 0.05:
+        cross = crossing(rng, road) if rng.random() < 0.4 else road_name(rng)
+    return Entity(i, _name(rng), district, town, road, house(rng, numbered), phone, landline, zone, cross)
 
 
 def as_landline(rng, e: Entity) -> Entity:
@@ -301,7 +351,7 @@ def as_landline(rng, e: Entity) -> Entity:
     code = e.district.city.area_code
     if not code:
         return e
-    return Entity(e.id, e.name, e.district, e.street, e.road, e.house, code + local_number(rng, code), True)
+    return Entity(e.id, e.name, e.district, e.street, e.road, e.house, code + local_number(rng, code), True, e.zone, e.cross)
 
 
 def moved_to_city_with_area_code(rng, ref, e: Entity) -> Entity:
@@ -310,4 +360,4 @@ def moved_to_city_with_area_code(rng, ref, e: Entity) -> Entity:
     d = rng.choice(city.districts)
     code = city.area_code
     street = rng.choice(d.streets) if e.street is not None else None
-    return Entity(e.id, e.name, d, street, e.road, e.house, code + local_number(rng, code), True)
+    return Entity(e.id, e.name, d, street, e.road, e.house, code + local_number(rng, code), True, e.zone, e.cross)

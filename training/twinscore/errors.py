@@ -15,12 +15,12 @@ import random
 
 from . import reference
 from .entities import local_number
-from .layout import HOUSE_KINDS, KINDS, NAME_KINDS, Segment, address_of, find_segment
+from .layout import ADMIN_KINDS, HOUSE_KINDS, KINDS, NAME_KINDS, Segment, address_of, find_segment
 from .rules import DOOR, ROAD_END
 
 # Why each class exists, with an example; MODEL_CARD.md is generated from this table.
 ERROR_CLASSES: dict[str, tuple[str, str]] = {
-    "digits_in_address": ("digits inside an administrative name (seed case)", "北京市1234海淀区学院路29号"),
+    "digits_in_address": ("digits inside an administrative name: province, city, district, town (seed case); a road may be numbered (泰然6路)", "北京市1234海淀区学院路29号"),
     "junk_symbols": ("junk symbols inside a town, road or building name (seed case); a house part's 3#楼 and 2~3层 are not junk", "广州市天河区#?@!路12号"),
     "postcode_length": ("a postcode that is not 6 digits (seed case: 8 digits)", "邮编：10010222"),
     "phone_letters": ("a phone made of or containing letters (seed case)", "联系电话：a"),
@@ -51,16 +51,19 @@ def _digits(rng, lo, hi):
 
 
 def digits_in_address(rng, ref, e, fields):
-    names = [s for s in address_of(fields) if s.kind in ("city", "district", "street", "road")]
-    seg = rng.choice(names)
-    # between two names (北京市1234海淀区, the seed's case) or inside one; never at the end
-    # of the last name, where the digits would read as the door number after it
-    pos = len(seg.text) if seg is not names[-1] and rng.random() < 0.5 else rng.randint(1, len(seg.text) - 1)
+    addr = address_of(fields)
+    names = [i for i, s in enumerate(addr) if s.kind in ADMIN_KINDS]
+    i = rng.choice(names)
+    seg = addr[i]
+    # between two names (北京市1234海淀区, the seed's case) or inside one; never before a door
+    # number, where the digits would read as part of it
+    between = i + 1 < len(addr) and addr[i + 1].kind != "number" and not addr[i + 1].gap
+    pos = len(seg.text) if between and rng.random() < 0.5 else rng.randint(1, len(seg.text) - 1)
     _insert(seg, pos, _digits(rng, 1, 5))
 
 
 def junk_symbols(rng, ref, e, fields):
-    segs = [s for s in address_of(fields) if s.kind in ("street", "road")] or [s for s in address_of(fields) if s.kind == "place"]
+    segs = [s for s in address_of(fields) if s.kind in ("street", "road", "crossing")] or [s for s in address_of(fields) if s.kind == "place"]
     seg = rng.choice(segs)
     junk = "".join(rng.choice(JUNK) for _ in range(rng.randint(1, 4)))
     if rng.random() < 0.5:  # replace the name's body, as in 广州市天河区#?@!路
@@ -189,7 +192,7 @@ def missing_field(rng, ref, e, fields):
         i = kinds.index("district")
     else:  # the town and road left out: a door number straight after the district (北京市海淀区29号)
         door = kinds.index("number") if "number" in kinds else len(kinds)
-        gone = [i for i, k in enumerate(kinds) if k in ("street", "road") or k == "place" and i < door]
+        gone = [i for i, k in enumerate(kinds) if k in ("street", "road", "crossing") or k in ("place", "landmark") and i < door]
         for i in reversed(gone):
             del addr[i]
         i = gone[0]
@@ -210,7 +213,7 @@ def duplicated_segment(rng, ref, e, fields):
 
 def truncated_segment(rng, ref, e, fields):
     addr = next(segs for segs in fields if segs[-1].field == "address")
-    names = [i for i, s in enumerate(addr) if s.kind in ("district", "street", "road")]
+    names = [i for i, s in enumerate(addr) if s.kind in ("district", "street", "zone", "road", "crossing")]
     last = names[-1]
     if addr[last].kind == "road" and rng.random() < 0.2:  # cut after the road: no door, no building
         del addr[last + 1:]

@@ -64,7 +64,9 @@ class Segment:
 
 
 HOUSE_KINDS = ("number", "unit", "place", "landmark")
-NAME_KINDS = ("province", "city", "district", "street", "road")
+# Administrative names: what digits must never be inside (a road may be numbered: 泰然6路).
+ADMIN_KINDS = ("province", "city", "district", "street")
+NAME_KINDS = (*ADMIN_KINDS, "zone", "road", "crossing")
 
 
 def _format_phone(rng: random.Random, e: Entity) -> str:
@@ -102,20 +104,26 @@ def address_parts(rng: random.Random, e: Entity, hold_out: frozenset[str] = froz
         parts.append(("district", d.name))
     if e.street:
         parts.append(("street", e.street))
-    if e.road:
+    if e.zone:
+        parts.append(("zone", e.zone))
+    if e.road and e.cross and "与" in e.cross:
+        parts.append(("crossing", e.cross))
+    elif e.road:
         parts.append(("road", e.road))
+        if e.cross:
+            parts.append(("road", e.cross))
     return parts
 
 
 def address_segments(rng: random.Random, e: Entity, hold_out: frozenset[str] = frozenset()) -> list[Segment]:
     spaced = "spaced" not in hold_out and rng.random() < 0.06
-    segs = [Segment("address", kind, text, gap=" " if spaced and i else "")
-            for i, (kind, text) in enumerate(address_parts(rng, e, hold_out))]
-    for piece in e.house:
-        if piece.kind == "landmark" and "landmark" in hold_out:
-            continue
-        segs.append(Segment("address", piece.kind, piece.text, gap=piece.gap or (" " if spaced and rng.random() < 0.3 else "")))
-    return segs
+    gap = rng.choice([" "] * 6 + ["  ", "\u3000"]) if spaced else ""
+    segs = [Segment("address", kind, text, gap=gap if i else "") for i, (kind, text) in enumerate(address_parts(rng, e, hold_out))]
+    house = [Segment("address", p.kind, p.text, gap=p.gap or (gap if rng.random() < 0.3 else ""))
+             for p in e.house if p.kind != "landmark" or "landmark" not in hold_out]
+    if house and house[-1].kind == "landmark" and len(house) > 1 and segs[-1].kind == "road" and rng.random() < 0.2:
+        house.insert(0, house.pop())  # located before its door: 新溉路（新牌坊转盘）中渝都会9号
+    return segs + house
 
 
 # Which fields a record holds, and how often: any subset a user's table may have.

@@ -15,14 +15,15 @@ import re
 
 from . import reference
 from .entities import ROAD_SUFFIXES
-from .layout import HOUSE_KINDS, NAME_KINDS
+from .layout import ADMIN_KINDS, HOUSE_KINDS, NAME_KINDS
 
 ANY_DIGIT = re.compile(r"[0-9０-９]")
 FULLWIDTH_DIGITS = re.compile(r"[０-９]")
 JUNK = re.compile(r"[#?@!$%&*~^|]")
-# A road or a community is named in full when it ends in its word (学院路, 大宁社区); one
-# cut inside its name (学院) does not.
-ROAD_END = re.compile("(" + "|".join(ROAD_SUFFIXES + ("社区", "村", "居委会")) + ")$")
+# A road or a community is named in full when it ends in its word (学院路, 大宁社区), maybe
+# with a direction or a section after it (科学大道中, 人民南路三段); one cut inside its name
+# (学院) does not.
+ROAD_END = re.compile("(" + "|".join(ROAD_SUFFIXES + ("社区", "村", "居委会")) + ")([东西南北中]|[一二三四五六七八九十]段)?$")
 # The door number a house part begins with (29号, 甲28号, 1340弄, 100-1号): zero, or six
 # digits and more, is no door (real roads run to five: 深南大道10168号; some pad with a zero: 018号).
 DOOR = re.compile(r"^[甲乙丙]?(\d+)")
@@ -56,7 +57,7 @@ def address_violations(ref: reference.Reference, address: list[dict]) -> tuple[s
     """The rules an address's segments break, and the province and city it names."""
     out: set[str] = set()
     kinds = [s["kind"] for s in address]
-    if any(ANY_DIGIT.search(s["text"]) for s in address if s["kind"] in NAME_KINDS):
+    if any(ANY_DIGIT.search(s["text"]) for s in address if s["kind"] in ADMIN_KINDS):
         out.add("digits_in_address")
     if any(JUNK.search(s["text"]) for s in address if s["kind"] in (*NAME_KINDS, "place")):
         out.add("junk_symbols")
@@ -82,11 +83,11 @@ def address_violations(ref: reference.Reference, address: list[dict]) -> tuple[s
             out.add("missing_field" if "district" not in kinds else "district_not_in_city")
     elif not cities:
         out.add("district_not_in_city")  # the city itself is not real
-    if not {"street", "road"} & set(kinds) and next((k for k in kinds if k in HOUSE_KINDS), None) != "place":
+    if not {"street", "road", "crossing"} & set(kinds) and next((k for k in kinds if k in HOUSE_KINDS), None) != "place":
         out.add("missing_field")  # a door number straight after the district: of which road?
     if kinds[-1] not in HOUSE_KINDS:
         out.add("truncated_segment")
-    if "road" in by_kind and not ROAD_END.search(by_kind["road"]):
+    if any(s["kind"] == "road" and not ROAD_END.search(s["text"]) for s in address):
         out.add("truncated_segment")
     if district is not None and "street" in by_kind and district in city.districts:
         if problem := street_problem(district, by_kind["street"]):
