@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 PY=${1:-.venv/bin/python}
 export PYTHONPATH=training
 NAME=twin-tiny-toy
-"$PY" -m twinscore.build_dataset --toy 4000 --seed 7 --out data/$NAME
-"$PY" -m twinscore.train --dataset_name data/$NAME --output_dir runs/$NAME --tiny \
+"$PY" -m twinscore.dataset --toy 4000 --seed 7 --out data/$NAME
+"$PY" -m twinscore.model --dataset_name data/$NAME --output_dir runs/$NAME --tiny \
   --num_train_epochs 6 --per_device_train_batch_size 16 --learning_rate 2e-3 \
   --eval_strategy epoch --save_strategy no --report_to none --logging_steps 50 --seed 7 --max_length 256
 "$PY" -m twinscore.export --model_dir runs/$NAME --dataset data/$NAME --name $NAME

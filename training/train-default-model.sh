@@ -39,13 +39,13 @@ START_COMMIT=e1058c8
 if [ ! -f runs/start/config.json ]; then
   rm -rf runs/start-onnx && mkdir -p runs/start-onnx
   git archive "$START_COMMIT" public/models/twin-default | tar -x -C runs/start-onnx
-  "$PY" -m twinscore.unexport --model runs/start-onnx/public/models/twin-default --out runs/start
+  "$PY" -m twinscore.export.unexport --model runs/start-onnx/public/models/twin-default --out runs/start
 fi
 
 # 1. Records: each wrong one with its correct twin, 60 % of the drawn ones wrong.
 dataset() {  # dataset OUT SEED [build-dataset options]
   local out=$1 seed=$2; shift 2
-  [ -f "$out/train.jsonl" ] || "$PY" -m twinscore.build_dataset --generate 240000 --twins --wrong_share 0.6 \
+  [ -f "$out/train.jsonl" ] || "$PY" -m twinscore.dataset --generate 240000 --twins --wrong_share 0.6 \
     --val_size 0.02 --test_size 0.03 --seed "$seed" --strict --out "$out" "$@"
 }
 dataset "$DATA" 40001
@@ -57,7 +57,7 @@ train() {  # train DATA OUT SEED
   [ -f "$out/model.safetensors" ] && return
   local last=$(ls -d "$out"/checkpoint-* 2>/dev/null | sort -t- -k2 -n | tail -1)
   [ -n "$last" ] && resume=(--resume_from_checkpoint "$last")
-  "$PY" -m twinscore.train --model_name_or_path runs/start --dataset_name "$data" --dataset_test_split validation \
+  "$PY" -m twinscore.model --model_name_or_path runs/start --dataset_name "$data" --dataset_test_split validation \
     --output_dir "$out" --max_length 128 --max_steps "${STEPS:-6000}" --per_device_train_batch_size 64 \
     --per_device_eval_batch_size 256 --learning_rate 5e-4 --warmup_steps 200 --lr_scheduler_type cosine \
     --weight_decay 0.01 --logging_steps 100 --eval_strategy no --save_strategy steps --save_steps 500 \
@@ -77,9 +77,9 @@ wait %2 || { tail -5 "$RUN-styles-out.log"; exit 1; }
 # 5. Measure: the test split; 4,000 records of each writing style (correct and wrong, drawn
 # fresh); the records people wrote (../shared/realworld, read in place, never trained on).
 npx tsx src/cli/evaluate.ts --data "$DATA/records/test.jsonl" --model "public/models/$NAME" --out "$RUN/eval.json"
-styles=$("$PY" -c 'from twinscore.layout import STYLES; print(" ".join(STYLES))')
+styles=$("$PY" -c 'from twinscore.records.layout import STYLES; print(" ".join(STYLES))')
 for style in $styles; do
-  [ -f "$DATA-probes/$style.jsonl" ] || "$PY" -m twinscore.generate --n 4000 --seed 7100 --only "$style" --out "$DATA-probes/$style.jsonl"
+  [ -f "$DATA-probes/$style.jsonl" ] || "$PY" -m twinscore.records --n 4000 --seed 7100 --only "$style" --out "$DATA-probes/$style.jsonl"
 done
 cat "$DATA"-probes/*.jsonl > "$DATA-probes/all.jsonl"
 npx tsx src/cli/evaluate.ts --data "$DATA-probes/all.jsonl" --model "public/models/$NAME" --out "$RUN/eval-styles.json"
@@ -91,8 +91,8 @@ npx tsx src/cli/evaluate.ts --realworld "$REAL" --model "public/models/$NAME" --
 npx tsx src/cli/evaluate.ts --realworld "$REAL" --model "runs/models/$NAME-styles-out" --out "$RUN/eval-realworld-styles-out.json"
 
 # 6. The card, and the demo sample (generated records of entities unseen in training).
-"$PY" -m twinscore.model_card --model "public/models/$NAME" --eval "$RUN/eval.json" --dataset "$DATA" \
+"$PY" -m twinscore.card --model "public/models/$NAME" --eval "$RUN/eval.json" --dataset "$DATA" \
   --styles "$RUN/eval-styles.json" --realworld "$RUN/eval-realworld.json" \
   --held_out "$HELD_OUT=$RUN/eval-held-out-%s.json" --held_out_realworld "$RUN/eval-realworld-styles-out.json" \
   --command "bash training/train-default-model.sh"
-"$PY" -m twinscore.generate --n 400 --seed 99 --out public/samples/demo.csv
+"$PY" -m twinscore.records --n 400 --seed 99 --out public/samples/demo.csv

@@ -22,7 +22,7 @@ export interface LabelledRow {
   text: string;
   label: 'correct' | 'wrong';
   error_class?: string | null;
-  /** The writing styles a generated record shows (training/twinscore/layout.py STYLES). */
+  /** The writing styles a generated record shows (training/twinscore/records/layout.py STYLES). */
   styles?: string[];
 }
 

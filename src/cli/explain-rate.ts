@@ -1,6 +1,6 @@
 /**
  * Does the explanation point at the error? Records from the generator
- * (training/twinscore/generate.py) carry the span of their injected error; for each
+ * (training/twinscore/records/generate.py) carry the span of their injected error; for each
  * error class this counts the records the model flags and how often the highlighted span
  * (src/core/explain.ts) overlaps that error span, and prints the table.
  *
@@ -47,7 +47,7 @@ export function generateWrongRecords(n: number, seed: number): GeneratedRecord[]
   try {
     const out = join(dir, 'records.jsonl');
     const python = resolve(ROOT, '.venv/bin/python');
-    const args = ['-m', 'twinscore.generate', '--n', String(n), '--seed', String(seed), '--wrong_share', '1', '--out', out];
+    const args = ['-m', 'twinscore.records', '--n', String(n), '--seed', String(seed), '--wrong_share', '1', '--out', out];
     // This checkout's training code, whichever clone the shared venv's editable install names.
     const env = { ...process.env, PYTHONPATH: join(ROOT, 'training') };
     execFileSync(python, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env });

@@ -1,7 +1,7 @@
 /**
  * Single-pass dual scoring, TypeScript side: pack a record's two sequences into one.
  *
- * Twin of pack/pad_packed in training/twinscore/dual.py (parity.json holds both to the
+ * Twin of pack/pad_packed in training/twinscore/export/dual.py (parity.json holds both to the
  * same ids and lengths). The sequences `record + 正确` and `record + 错误` share every token
  * up to the label word, so one row holds [shared prefix | correct suffix | wrong suffix];
  * the exported graph (onnx.dual in the manifest) builds the tree attention mask and the

@@ -1,4 +1,4 @@
-/** The model folder's manifest.json (written by training/twinscore/export.py) and its checks. */
+/** The model folder's manifest.json (written by training/twinscore/export/export.py) and its checks. */
 import type { RecordTemplate } from './record-template';
 import { LABEL_CORRECT, LABEL_WRONG, PROMPT_FORMAT_VERSION } from './prompt';
 
@@ -49,7 +49,7 @@ export interface Manifest {
       /**
        * WebGPU-only weights of the same graph, in order of preference, each kept by the
        * exporter only where its decisions equal fp32's on every evaluation record
-       * (training/twinscore/webgpu.py); [] when none did, absent in older manifests.
+       * (training/twinscore/export/webgpu.py); [] when none did, absent in older manifests.
        */
       webgpu?: WebGpuGraph[];
     };

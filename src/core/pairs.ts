@@ -1,7 +1,7 @@
 /**
  * A reviewed record -> one TRL preference pair, one JSONL line.
  *
- * Twin of to_pair / pair_line in training/twinscore/dataset.py: the same keys in the same
+ * Twin of to_pair / pair_line in training/twinscore/dataset/pairs.py: the same keys in the same
  * order, compact separators, non-ASCII written as UTF-8 (Python's ensure_ascii=False).
  * tests/vectors/pairs.json holds both languages to the same bytes.
  */

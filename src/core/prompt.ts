@@ -61,7 +61,7 @@ const swaps = new WeakMap<PreTrainedTokenizer, LabelSwap>();
  * exact: both label words are added tokens (split out before anything else, so the
  * text around them is tokenized the same whichever of the two stands there) with the
  * same stripping flags, and the template renders the two conversations alike but for
- * the label word. Our trained tokenizers add them (training/twinscore/tiny.py); a
+ * the label word. Our trained tokenizers add them (training/twinscore/model/tiny.py); a
  * tokenizer that does not (e.g. a hub Qwen) keeps the two full passes.
  */
 export function registerLabelTokens(tokenizer: PreTrainedTokenizer, tokenizerJson: { added_tokens?: AddedToken[] }): void {

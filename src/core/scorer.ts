@@ -59,7 +59,7 @@ export function verdictOf(p: number, threshold: number): Verdict {
 /**
  * Right padding with the pad token: the classifier pools the last non-pad token and
  * Qwen2 numbers positions from the left, so right padding leaves each row's reward as it
- * is unpadded (pad_right in training/twinscore/scoring.py does the same).
+ * is unpadded (pad_right in training/twinscore/model/scoring.py does the same).
  */
 export function padRight(sequences: number[][], padId: number) {
   const rows = sequences.length;

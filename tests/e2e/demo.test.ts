@@ -64,7 +64,7 @@ const BORDER = 2e-3;
 const borderline = (i: number) => Math.abs(expected[i].pCorrect - scorer.manifest.threshold) < BORDER;
 
 beforeAll(async () => {
-  if (!existsSync(DEMO)) throw new Error(`${DEMO} is missing: the demo sample is written by training/twinscore/generate.py`);
+  if (!existsSync(DEMO)) throw new Error(`${DEMO} is missing: the demo sample is written by training/twinscore/records/generate.py`);
   rows = Papa.parse<DemoRow>(readFileSync(DEMO, 'utf8'), { header: true, skipEmptyLines: true }).data;
   scorer = await nodeScorer(await defaultModelDir());
   expected = await scorer.score(rows.map((r) => r.record));

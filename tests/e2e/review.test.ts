@@ -60,7 +60,7 @@ async function scoreAndReview(): Promise<Page> {
 function pythonJsonl(decisions: [string, boolean][]): Buffer {
   const script = [
     'import json, sys',
-    'from twinscore.dataset import pair_line, to_pair',
+    'from twinscore.dataset.pairs import pair_line, to_pair',
     'sys.stdout.buffer.write("".join(pair_line(to_pair(r, c)) + "\\n" for r, c in json.load(sys.stdin)).encode("utf-8"))',
   ].join('\n');
   return execFileSync(join(ROOT, '.venv/bin/python'), ['-c', script], {
@@ -179,7 +179,7 @@ describe('review', () => {
     // console script runs whichever clone its editable install last pointed at.
     execFileSync(
       join(ROOT, '.venv/bin/python'),
-      ['-m', 'twinscore.train', '--dataset_name', file, '--output_dir', out, '--tiny', '--num_train_epochs', '1',
+      ['-m', 'twinscore.model', '--dataset_name', file, '--output_dir', out, '--tiny', '--num_train_epochs', '1',
         '--per_device_train_batch_size', '4', '--save_strategy', 'no', '--report_to', 'none', '--max_length', '128', '--logging_steps', '1'],
       { cwd: ROOT, stdio: 'pipe', timeout: 170_000, env: { ...process.env, PYTHONPATH: join(ROOT, 'training') } },
     );

@@ -23,9 +23,9 @@ def pipeline():
     test also checks it: a freshly trained model, not only the committed one.
     """
     data, out, models = ARTIFACTS / "data", ARTIFACTS / "run", ARTIFACTS / "models"
-    run("twinscore.build_dataset", "--toy", "1200", "--seed", "3", "--out", str(data))
+    run("twinscore.dataset", "--toy", "1200", "--seed", "3", "--out", str(data))
     train = run(
-        "twinscore.train", "--dataset_name", str(data), "--output_dir", str(out), "--tiny",
+        "twinscore.model", "--dataset_name", str(data), "--output_dir", str(out), "--tiny",
         "--num_train_epochs", "4", "--per_device_train_batch_size", "16", "--learning_rate", "2e-3",
         "--eval_strategy", "epoch", "--save_strategy", "no", "--report_to", "none", "--seed", "3",
         "--max_length", "256", "--logging_steps", "50",

@@ -5,7 +5,7 @@ tests/unit/lookup-tokenizer.test.ts to check transformers.js against.
 
 Records come from the generator (landlines in every format, postcodes, every layout),
 plus edge cases around the digit groups and the place names. The ids are those of the
-saved folder loaded back (twinscore.tokenizer.load_tokenizer), i.e. what training used.
+saved folder loaded back (twinscore.model.tokenizer.load_tokenizer), i.e. what training used.
 """
 
 import json
@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from twinscore import prompt
-from twinscore.generate import generate
-from twinscore.tiny import train_tokenizer
-from twinscore.tokenizer import load_tokenizer
+from twinscore.records.generate import generate
+from twinscore.model.tiny import train_tokenizer
+from twinscore.model.tokenizer import load_tokenizer
 
 EDGES = [
     "电话：(0571)88234567，邮编：050000，座机057188234567",

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from twinscore.build_dataset import main as build_main
-from twinscore.dataset import deduplicate, to_pair
-from twinscore.records import LabelledRecord, RecordsError, read_records
+from twinscore.dataset.build import main as build_main
+from twinscore.dataset.pairs import deduplicate, to_pair
+from twinscore.dataset.read import LabelledRecord, RecordsError, read_records
 
 SEED_RECORD = "张三，北京市朝阳区望京街道123号院5号楼，邮编：100102，联系电话：13812345678"
 

@@ -2,8 +2,8 @@
 
 import json
 
-from twinscore.build_dataset import main as build_main
-from twinscore.diagnostics import diagnose
+from twinscore.dataset.build import main as build_main
+from twinscore.dataset.diagnostics import diagnose
 
 SEED_CORRECT = "张三，北京市朝阳区望京街道123号院5号楼，邮编：100102，联系电话：13812345678"
 SEED_WRONG = "李四，北京市1234海淀区学院路，邮编：10010222，联系电话：a"

@@ -7,10 +7,10 @@ import onnx
 import onnxruntime as ort
 import pytest
 
-from twinscore import dual
-from twinscore.export import quantize, sha256
-from twinscore.scoring import onnx_runner, prepare, score, torch_runner
-from twinscore.toy import toy_records
+from twinscore.export import dual
+from twinscore.export.export import quantize, sha256
+from twinscore.model.scoring import onnx_runner, prepare, score, torch_runner
+from twinscore.dataset.toy import toy_records
 
 RECORDS = [r.text for r in toy_records(40, seed=11)] + [
     "北京市海淀区学院路29号" * 40,  # cut to max_length
@@ -26,7 +26,7 @@ def untrained():
     import torch
     from transformers import AutoModelForSequenceClassification, Qwen2Config
 
-    from twinscore.tiny import train_tokenizer
+    from twinscore.model.tiny import train_tokenizer
 
     tok = train_tokenizer(RECORDS, 600)
     config = Qwen2Config(
@@ -88,7 +88,7 @@ def test_exported_graphs_equal_two_pass(untrained, tmp_path):
     assert np.abs(fp32 - reference).max() < 1e-4
 
     # int8: the two-pass graph quantized the same way is the reference (same weights, same rounding).
-    from twinscore.export import export_onnx
+    from twinscore.export.export import export_onnx
 
     export_onnx(model, tok, tmp_path / "model.onnx")
     quantize(tmp_path / "model.onnx", tmp_path / "model_quantized.onnx")

@@ -7,11 +7,11 @@ import shutil
 import numpy as np
 import onnxruntime as ort
 import pytest
-from twinscore.tokenizer import load_tokenizer
+from twinscore.model.tokenizer import load_tokenizer
 
-from twinscore import dual, webgpu
-from twinscore.export import EDGE_CASES, eval_records, sha256
-from twinscore.scoring import prepare
+from twinscore.export import dual, webgpu
+from twinscore.export.export import EDGE_CASES, eval_records, sha256
+from twinscore.model.scoring import prepare
 
 
 @pytest.fixture(scope="module")

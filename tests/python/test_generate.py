@@ -8,12 +8,12 @@ from collections import Counter
 import pytest
 
 from tests.python.conftest import ROOT
-from twinscore import reference
-from twinscore.entities import COMPOUND_SURNAMES, GIVEN, PLACEHOLDER_GIVEN, TITLES, common_hanzi
-from twinscore.errors import ERROR_CLASSES
-from twinscore.generate import generate, main, parse_focus, parse_styles
-from twinscore.layout import STYLES
-from twinscore.rules import violations
+from twinscore.records import reference
+from twinscore.records.entities import COMPOUND_SURNAMES, GIVEN, PLACEHOLDER_GIVEN, TITLES, common_hanzi
+from twinscore.records.errors import ERROR_CLASSES
+from twinscore.records.generate import generate, main, parse_focus, parse_styles
+from twinscore.records.layout import STYLES
+from twinscore.records.rules import violations
 
 
 @pytest.fixture(scope="module")
@@ -149,9 +149,9 @@ def test_the_demo_sample_is_what_the_generator_writes_today(tmp_path):
     generator no longer writes."""
     from tests.python.conftest import run
 
-    run("twinscore.generate", "--n", "400", "--seed", "99", "--out", str(tmp_path / "demo.csv"))
+    run("twinscore.records", "--n", "400", "--seed", "99", "--out", str(tmp_path / "demo.csv"))
     shipped = ROOT / "public/samples/demo.csv"
-    assert (tmp_path / "demo.csv").read_bytes() == shipped.read_bytes(), "regenerate it: python -m twinscore.generate --n 400 --seed 99 --out public/samples/demo.csv"
+    assert (tmp_path / "demo.csv").read_bytes() == shipped.read_bytes(), "regenerate it: python -m twinscore.records --n 400 --seed 99 --out public/samples/demo.csv"
 
 
 def test_twins_add_each_wrong_record_without_its_error_and_draw_nothing_else():

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from twinscore.build_dataset import main as build_dataset
-from twinscore.dataset import pair_line, to_pair
-from twinscore.records import read_records
+from twinscore.dataset.build import main as build_dataset
+from twinscore.dataset.pairs import pair_line, to_pair
+from twinscore.dataset.read import read_records
 
 
 def write_csv(path: Path, rows: list[tuple[str, str]]) -> Path:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from twinscore.errors import ERROR_CLASSES
-from twinscore.model_card import main as card_main
+from twinscore.records.errors import ERROR_CLASSES
+from twinscore.card import main as card_main
 
 TOY = Path(__file__).resolve().parents[2] / "public" / "models" / "twin-tiny-toy"
 
@@ -87,8 +87,8 @@ def test_card_says_which_lookup_tokens_a_tokenizer_has(tmp_path):
     """The shipped default model has the place names and, cut after training, the
     area code; a tokenizer trained now with --tiny_digit_groups has the postcode prefix
     too; the toy model neither."""
-    from twinscore.model_card import lookup_tokens, tokenizer_line
-    from twinscore.tiny import train_tokenizer
+    from twinscore.card import lookup_tokens, tokenizer_line
+    from twinscore.model.tiny import train_tokenizer
 
     def read(folder):
         return lookup_tokens(json.loads((folder / "tokenizer.json").read_text(encoding="utf-8")))

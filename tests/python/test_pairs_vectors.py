@@ -6,8 +6,8 @@ tests/unit/pairs.test.ts asserts the TypeScript twin against the same two files.
 import json
 from pathlib import Path
 
-from twinscore.dataset import pair_line, to_pair, write_pairs
-from twinscore.records import LabelledRecord, read_records
+from twinscore.dataset.pairs import pair_line, to_pair, write_pairs
+from twinscore.dataset.read import LabelledRecord, read_records
 
 VECTORS = Path(__file__).parents[1] / "vectors"
 CASES = json.loads((VECTORS / "pairs.json").read_text(encoding="utf-8"))

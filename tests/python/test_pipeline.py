@@ -5,11 +5,11 @@ import json
 import numpy as np
 import onnxruntime as ort
 import pytest
-from twinscore.tokenizer import load_tokenizer
+from twinscore.model.tokenizer import load_tokenizer
 
 from twinscore import prompt
-from twinscore.export import choose_threshold, sha256
-from twinscore.scoring import pad_right
+from twinscore.export.export import choose_threshold, sha256
+from twinscore.model.scoring import pad_right
 
 
 def test_training_learns_and_reports_eval_accuracy(pipeline):
@@ -87,7 +87,7 @@ def test_train_rejects_a_bad_label_before_training(tmp_path):
     from tests.python.conftest import run
 
     (tmp_path / "bad.csv").write_text("text,label\n北京,correct\n上海,sometimes\n", encoding="utf-8")
-    result = run("twinscore.build_dataset", str(tmp_path / "bad.csv"), "--out", str(tmp_path / "ds"), check=False)
+    result = run("twinscore.dataset", str(tmp_path / "bad.csv"), "--out", str(tmp_path / "ds"), check=False)
     assert result.returncode == 1 and "row 3, column 'label'" in result.stderr
 
 
@@ -120,7 +120,7 @@ def test_lora_training_trains_the_score_head_and_exports_merged(pipeline, tmp_pa
 
     out = tmp_path / "lora"
     run(
-        "twinscore.train", "--dataset_name", str(pipeline["data"]), "--output_dir", str(out), "--tiny",
+        "twinscore.model", "--dataset_name", str(pipeline["data"]), "--output_dir", str(out), "--tiny",
         "--use_peft", "--lora_r", "8", "--lora_alpha", "16", "--lora_target_modules", "q_proj", "v_proj",
         "--max_steps", "30", "--per_device_train_batch_size", "16", "--learning_rate", "5e-3",
         "--eval_strategy", "no", "--save_strategy", "no", "--report_to", "none", "--max_length", "256",

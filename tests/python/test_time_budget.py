@@ -6,7 +6,7 @@ import pytest
 import torch
 from transformers import TrainerControl, TrainerState, get_constant_schedule, get_cosine_schedule_with_warmup
 
-from twinscore.time_budget import TimeBudget, retarget_schedule
+from twinscore.model.time_budget import TimeBudget, retarget_schedule
 
 from .conftest import run
 
@@ -73,7 +73,7 @@ def test_a_budget_that_is_not_positive_is_refused():
 
 @pytest.mark.parametrize("minutes", ["0", "-2"])
 def test_train_refuses_a_budget_that_is_not_positive_before_loading_data(minutes, tmp_path):
-    result = run("twinscore.train", "--dataset_name", str(tmp_path / "nowhere"), "--output_dir", str(tmp_path / "run"),
+    result = run("twinscore.model", "--dataset_name", str(tmp_path / "nowhere"), "--output_dir", str(tmp_path / "run"),
                  "--tiny", "--max_train_minutes", minutes, check=False)
     assert result.returncode == 2
     assert f"--max_train_minutes must be positive, got {float(minutes):g}" in result.stderr
@@ -83,7 +83,7 @@ def test_train_refuses_a_budget_that_is_not_positive_before_loading_data(minutes
 def test_train_stops_on_the_clock_and_records_its_steps(pipeline, tmp_path):
     out = tmp_path / "run"
     result = run(
-        "twinscore.train", "--dataset_name", str(pipeline["data"]), "--output_dir", str(out), "--tiny",
+        "twinscore.model", "--dataset_name", str(pipeline["data"]), "--output_dir", str(out), "--tiny",
         "--max_steps", "100000", "--max_train_minutes", "0.15", "--per_device_train_batch_size", "8",
         "--learning_rate", "1e-3", "--warmup_steps", "5", "--lr_scheduler_type", "cosine",
         "--eval_strategy", "no", "--save_strategy", "no", "--report_to", "none", "--logging_steps", "5",

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from twinscore.tiny import HAN, place_names, train_tokenizer
-from twinscore.tokenizer import load_tokenizer
+from twinscore.model.tiny import HAN, place_names, train_tokenizer
+from twinscore.model.tokenizer import load_tokenizer
 
 TEXTS = [
     "张三，北京市朝阳区望京街道123号院5号楼，邮编：100102，联系电话：13812345678",
@@ -84,7 +84,7 @@ def test_the_options_reach_the_base_model_folder(tmp_path):
     tokenizer build_tiny_model writes for TRL."""
     from trl import TrlParser
 
-    from twinscore.tiny import TinyArguments, build_tiny_model
+    from twinscore.model.tiny import TinyArguments, build_tiny_model
 
     (args,) = TrlParser((TinyArguments,)).parse_args_into_dataclasses(
         ["--tiny", "--tiny_place_tokens", "--tiny_digit_groups", "--tiny_vocab_size", "600", "--tiny_hidden_size", "16", "--tiny_layers", "1"])
@@ -104,7 +104,7 @@ def test_place_init_writes_the_division_tree_into_the_embeddings(tmp_path):
     from transformers import AutoModelForSequenceClassification
     from trl import TrlParser
 
-    from twinscore.tiny import TinyArguments, build_tiny_model
+    from twinscore.model.tiny import TinyArguments, build_tiny_model
 
     argv = ["--tiny", "--tiny_place_tokens", "--tiny_digit_groups", "--tiny_vocab_size", "600", "--tiny_hidden_size", "64", "--tiny_layers", "1"]
     (args,) = TrlParser((TinyArguments,)).parse_args_into_dataclasses(argv + ["--tiny_place_init"])

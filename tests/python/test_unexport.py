@@ -8,13 +8,13 @@ import torch
 from safetensors.torch import load_file
 
 from tests.python.conftest import run
-from twinscore.tokenizer import load_tokenizer
-from twinscore.unexport import onnx_state_dict
+from twinscore.model.tokenizer import load_tokenizer
+from twinscore.export.unexport import onnx_state_dict
 
 
 def test_unexport_gives_back_the_trained_weights_bit_for_bit(pipeline, tmp_path):
     out = tmp_path / "again"
-    run("twinscore.unexport", "--model", str(pipeline["model"]), "--out", str(out))
+    run("twinscore.export.unexport", "--model", str(pipeline["model"]), "--out", str(out))
     trained, recovered = load_file(pipeline["run"] / "model.safetensors"), load_file(out / "model.safetensors")
     assert sorted(recovered) == sorted(trained)
     for name, tensor in trained.items():
@@ -31,7 +31,7 @@ def test_unexport_names_weights_the_exporter_merged(pipeline, tmp_path):
     feeds it to every norm, which must still come back under each norm's own name."""
     from transformers import AutoConfig, AutoModelForSequenceClassification
 
-    from twinscore.export import export_onnx
+    from twinscore.export.export import export_onnx
 
     torch.manual_seed(0)
     model = AutoModelForSequenceClassification.from_config(AutoConfig.from_pretrained(pipeline["run"])).eval()
@@ -51,7 +51,7 @@ def test_unexport_says_which_file_is_missing(pipeline, tmp_path):
     partial = tmp_path / "partial"
     shutil.copytree(pipeline["model"], partial)
     (partial / "onnx" / "model.onnx").unlink()
-    result = run("twinscore.unexport", "--model", str(partial), "--out", str(tmp_path / "out"), check=False)
+    result = run("twinscore.export.unexport", "--model", str(partial), "--out", str(tmp_path / "out"), check=False)
     assert result.returncode == 1
     assert f"{partial / 'onnx' / 'model.onnx'} is missing" in result.stderr
     assert not (tmp_path / "out").exists()
@@ -59,14 +59,14 @@ def test_unexport_says_which_file_is_missing(pipeline, tmp_path):
 
 @pytest.mark.parametrize("share", ["0", "1.5"])
 def test_build_dataset_refuses_a_wrong_share_outside_0_1(tmp_path, share):
-    result = run("twinscore.build_dataset", "--generate", "100", "--wrong_share", share, "--out", str(tmp_path / "d"), check=False)
+    result = run("twinscore.dataset", "--generate", "100", "--wrong_share", share, "--out", str(tmp_path / "d"), check=False)
     assert result.returncode == 2
     assert f"--wrong_share must lie strictly between 0 and 1, got {float(share):g}" in result.stderr
     assert not (tmp_path / "d").exists()
 
 
 def test_build_dataset_generates_the_wrong_share_asked_for(tmp_path):
-    run("twinscore.build_dataset", "--generate", "2000", "--wrong_share", "0.3", "--test_size", "0", "--seed", "2", "--out", str(tmp_path / "d"))
+    run("twinscore.dataset", "--generate", "2000", "--wrong_share", "0.3", "--test_size", "0", "--seed", "2", "--out", str(tmp_path / "d"))
     pairs = [json.loads(line) for line in (tmp_path / "d" / "train.jsonl").open(encoding="utf-8")]
     wrong = sum(p["chosen"][1]["content"] == "错误" for p in pairs)
     assert 0.26 < wrong / len(pairs) < 0.34
@@ -75,8 +75,8 @@ def test_build_dataset_generates_the_wrong_share_asked_for(tmp_path):
 def test_build_dataset_adds_the_twins_asked_for(tmp_path):
     """--twins reaches the generator: the records drawn, and a correct twin per wrong one."""
     args = ["--generate", "1000", "--test_size", "0", "--seed", "2", "--focus", "area_code_city=3"]
-    run("twinscore.build_dataset", *args, "--out", str(tmp_path / "plain"))
-    run("twinscore.build_dataset", *args, "--twins", "--out", str(tmp_path / "twins"))
+    run("twinscore.dataset", *args, "--out", str(tmp_path / "plain"))
+    run("twinscore.dataset", *args, "--twins", "--out", str(tmp_path / "twins"))
     read = lambda d: [json.loads(line) for line in (tmp_path / d / "train.jsonl").open(encoding="utf-8")]
     plain, twins = read("plain"), read("twins")
     label = lambda p: p["chosen"][1]["content"]

@@ -1,4 +1,4 @@
-/** The browser's export writes the bytes training/twinscore/dataset.py writes (tests/vectors/pairs.*). */
+/** The browser's export writes the bytes training/twinscore/dataset/pairs.py writes (tests/vectors/pairs.*). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { pairLine, pairsJsonl, toPair } from '../../src/core/pairs';

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .prompt import LABEL_CORRECT, LABEL_WRONG
+from ..prompt import LABEL_CORRECT, LABEL_WRONG
 
 # What people write in a label column, mapped to "is the record correct".
 LABEL_VALUES = {

@@ -31,9 +31,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import dual, prompt, record_template, webgpu
-from .records import read_records
-from .scoring import onnx_runner, prepare, score, torch_runner
+from .. import prompt, record_template
+from ..dataset.read import read_records
+from ..model.scoring import onnx_runner, prepare, score, torch_runner
+from . import dual, webgpu
 from .weights import quantize
 
 MANIFEST_FORMAT_VERSION = 1
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 def load_model(model_dir: Path):
     from transformers import AutoModelForSequenceClassification
 
-    from .tokenizer import load_tokenizer
+    from ..model.tokenizer import load_tokenizer
 
     if (model_dir / "adapter_config.json").exists():  # LoRA: fold the adapter into the base weights
         from peft import AutoPeftModelForSequenceClassification

@@ -19,7 +19,7 @@ import random
 from dataclasses import dataclass
 
 from .entities import Entity
-from .record_template import SEPARATOR
+from ..record_template import SEPARATOR
 
 POSTCODE_LABELS = ["邮编：", "邮编：", "邮编:", "邮政编码：", "邮编 ", "邮编", "（邮编：", "(邮编:"]
 PHONE_LABELS = ["联系电话：", "联系电话：", "电话：", "手机：", "手机号：", "手机号码：", "联系方式：", "电话:", "Tel:", "电话", "TEL："]

@@ -11,8 +11,8 @@ import random
 from collections import defaultdict
 from pathlib import Path
 
-from .prompt import LABEL_CORRECT, LABEL_WRONG, messages
-from .records import LabelledRecord
+from ..prompt import LABEL_CORRECT, LABEL_WRONG, messages
+from .read import LabelledRecord
 
 
 def to_pair(record: str, correct: bool, margin: float | None = None) -> dict:

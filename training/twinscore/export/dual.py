@@ -100,7 +100,7 @@ def dual_module(model):
 def export_onnx(model, tokenizer, path: Path) -> None:
     import torch
 
-    from . import prompt
+    from .. import prompt
 
     record = "北京市海淀区学院路29号"
     seq, lengths = pack(prompt.encode(tokenizer, record, prompt.LABEL_CORRECT), prompt.encode(tokenizer, record, prompt.LABEL_WRONG))

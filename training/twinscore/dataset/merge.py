@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dataset import split
-from .records import LabelledRecord, RecordsError, read_records
+from .pairs import split
+from .read import LabelledRecord, RecordsError, read_records
 
 
 @dataclass

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .prompt import CHAT_TEMPLATE, LABEL_WORDS, PAD_TOKEN, SPECIAL_TOKENS
+from ..prompt import CHAT_TEMPLATE, LABEL_WORDS, PAD_TOKEN, SPECIAL_TOKENS
 
 # The split's letters alternative, as Qwen2 writes it: one optional mark, then letters.
 LETTERS = r"[^\r\n\p{L}\p{N}]?\p{L}+"
@@ -64,7 +64,7 @@ class TinyArguments:
 
 def place_names() -> list[str]:
     """Every province, city and district name in the reference divisions, longest first."""
-    from . import reference
+    from ..records import reference
 
     ref = reference.load()
     names = {p.name for p in ref.provinces} | {c.name for c in ref.cities} | {d.name for d in ref.districts}
@@ -99,7 +99,7 @@ def train_tokenizer(texts, vocab_size: int, place_tokens: bool = False, digit_gr
     if digit_groups:
         # Every area code and postcode prefix must end as one token, however rare in the
         # data: the trainer also sees each a hundred times, in the context that cuts it.
-        from . import reference
+        from ..records import reference
 
         groups = [f"{code}-" for code in reference.load().area_codes] + [f"{i:02d}0000" for i in range(100)]
         texts += sorted(groups) * 100
@@ -167,7 +167,7 @@ def place_init(model, tokenizer) -> int:
     """
     import torch
 
-    from . import reference
+    from ..records import reference
 
     ref = reference.load()
     dim, std = model.config.hidden_size, model.config.initializer_range

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import json
 
-from .dataset import deduplicate, split, split_by_group, write_pairs
+from .pairs import deduplicate, split, split_by_group, write_pairs
 from .diagnostics import diagnose
 from .merge import merge_into_base
-from .records import RecordsError, read_records
+from .read import RecordsError, read_records
 from .toy import toy_records
 
 
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     focus: dict[str, float] = {}
     if args.generate:
-        from .generate import parse_focus, parse_styles
+        from ..records.generate import parse_focus, parse_styles
 
         try:
             focus = parse_focus(args.focus)
@@ -131,8 +131,8 @@ def build(args: argparse.Namespace, focus: dict[str, float]) -> int:
     records += toy_records(args.toy, seed=args.seed)
     meta: dict[str, dict] = {}
     if args.generate:
-        from .generate import generate
-        from .records import LabelledRecord
+        from ..records.generate import generate
+        from .read import LabelledRecord
 
         for g in generate(args.generate, seed=args.seed, wrong_share=args.wrong_share, focus=focus, twins=args.twins,
                           hold_out=args.hold_out):

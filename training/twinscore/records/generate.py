@@ -30,7 +30,7 @@ from . import reference
 from .entities import Entity, as_landline, entity, moved_to_city_with_area_code
 from .errors import ERROR_CLASSES, INJECT, area_code_city, kinds_for
 from .layout import KIND_WEIGHTS, SEPARATORS, STYLES, find_segment, layout, render, styles_of
-from .record_template import SEPARATOR
+from ..record_template import SEPARATOR
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .prompt import LABEL_CORRECT, LABEL_WRONG, encode, fit_record
+from ..prompt import LABEL_CORRECT, LABEL_WRONG, encode, fit_record
 
 
 @dataclass

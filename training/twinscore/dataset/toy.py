@@ -60,7 +60,7 @@ def _corrupt(rng, city, district, road, postcode, phone, name):
 
 
 def toy_records(n: int, seed: int = 0):
-    from .records import LabelledRecord
+    from .read import LabelledRecord
 
     rng = random.Random(seed)
     out = []
