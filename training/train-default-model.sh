@@ -42,10 +42,13 @@ if [ ! -f runs/start/config.json ]; then
   "$PY" -m twinscore.export.unexport --model runs/start-onnx/public/models/twin-default --out runs/start
 fi
 
-# 1. Records: each wrong one with its correct twin, 60 % of the drawn ones wrong.
+# 1. Records: each wrong one with its correct twin, 60 % of the drawn ones wrong; the classes
+# that need a lookup (a city's area code, districts and postcodes) drawn twice as often,
+# since the start weights knew them in the old records' narrow layouts only.
 dataset() {  # dataset OUT SEED [build-dataset options]
   local out=$1 seed=$2; shift 2
   [ -f "$out/train.jsonl" ] || "$PY" -m twinscore.dataset --generate 240000 --twins --wrong_share 0.6 \
+    --focus area_code_city=2,district_not_in_city=2,postcode_region=2 \
     --val_size 0.02 --test_size 0.03 --seed "$seed" --strict --out "$out" "$@"
 }
 dataset "$DATA" 40001
