@@ -109,3 +109,58 @@ def test_card_says_which_lookup_tokens_a_tokenizer_has(tmp_path):
     assert "an area code is read digit by digit" in tokenizer_line(places, False, False)
     assert read(TOY) == (0, False, False)
     assert "one token per Chinese character" in tokenizer_line(0, False, False)
+
+
+def share(n, model, baseline):
+    return {"n": n, "model": model, "baseline": baseline}
+
+
+REALWORLD = {
+    "addresses": {"file": "../shared/realworld/addresses.tsv", "current": share(100, 0.97, 0.99),
+                  "former": {**share(4, 0.5, 1.0), "names": {"闸北区": 3, "宣武区": 1}},
+                  "by_source": {"a/b": share(100, 0.97, 0.99)}, "rejected": [{"text": "某市某区某路1号", "p": 0.01}]},
+    "mixed": {"file": "mixed.tsv", "n": 2, "model": 0.5, "baseline": 1.0, "scored": []},
+    "seed": [{"text": "北京市海淀区学院路29号", "expected": "correct", "p": 0.9, "verdict": "correct"},
+             {"text": "广州市天河区#?@!路", "expected": "wrong", "p": 0.6, "verdict": "correct"}],
+}
+
+
+def styled(style: str, false_alarms: int, caught: int) -> dict:
+    e = evaluation(f"{style}.jsonl", 1.0)
+    e["per_style"] = {style: {"correct": 100, "false_alarms": false_alarms, "baseline_false_alarms": 3, "wrong": 100, "caught": caught}}
+    return e
+
+
+def test_card_opens_with_the_targets_met_or_missed_by_how_much(tmp_path):
+    model, data = card_inputs(tmp_path)
+    (tmp_path / "real.json").write_text(json.dumps(REALWORLD), encoding="utf-8")
+    (tmp_path / "styles.json").write_text(json.dumps(styled("spaced", 0, 100)), encoding="utf-8")
+    (tmp_path / "held-phone_first.json").write_text(json.dumps(styled("phone_first", 2, 99)), encoding="utf-8")
+    (tmp_path / "held-landmark.json").write_text(json.dumps(styled("landmark", 1, 100)), encoding="utf-8")
+
+    assert card_main(["--model", str(model), "--eval", str(tmp_path / "eval.json"), "--dataset", str(data),
+                      "--realworld", str(tmp_path / "real.json"), "--styles", str(tmp_path / "styles.json"),
+                      "--held_out", f"phone_first,landmark={tmp_path}/held-%s.json"]) == 0
+
+    text = (model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    targets = text.split("### Targets")[1].split("###")[0]
+    assert "| real addresses accepted ≥ 99% (former district names apart) | **no** | 97.00 % |" in targets
+    assert "| the seed's four examples get the seed's verdicts | **no** | wrong: 广州市天河区#?@!路 |" in targets
+    assert "worst `phone_first` 2.00 %" in targets  # a left-out style counts, at 2 % over the 1 % target
+    assert "`junk_symbols` 60.00 % (baseline 100.00 %)" in targets
+    assert "| today's districts | 100 | 97.00 % | 99.00 % |" in text and "闸北区 3, 宣武区 1" in text
+    assert "| `spaced` | 100 | 0.00 % | 3.00 % | 100 | 100.00 % |" in text
+    assert "| `phone_first` | 100 | 2.00 % ⚠ | 100 | 99.00 % | none |" in text
+    assert "| `广州市天河区#?@!路` | wrong | correct ⚠ | 0.600 |" in text
+
+
+@pytest.mark.parametrize("args, says", [(["--held_out", "phone_first=held.json"], "expected STYLE,...=PATTERN"),
+                                        (["--held_out", "phone_first=nowhere-%s.json"], "no such file nowhere-phone_first.json"),
+                                        (["--realworld", "missing.json"], "no such file missing.json")])
+def test_card_refuses_a_malformed_or_missing_evaluation_of_styles_or_real_records(tmp_path, capsys, args, says):
+    model, data = card_inputs(tmp_path)
+    (model / "MODEL_CARD.md").write_text("the card before", encoding="utf-8")
+    with pytest.raises(SystemExit) as e:
+        card_main(["--model", str(model), "--eval", str(tmp_path / "eval.json"), "--dataset", str(data), *args])
+    assert e.value.code == 2 and says in capsys.readouterr().err
+    assert (model / "MODEL_CARD.md").read_text(encoding="utf-8") == "the card before"
