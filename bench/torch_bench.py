@@ -10,7 +10,7 @@ Each prints one JSON object on its last line. bench/run.ts runs every method in 
 process, so each peak RSS is that method's alone.
 
 The PyTorch model is re-created from the exported fp32 ONNX graph (model.onnx) and
-config.json by twinscore.unexport, so the bench runs on exactly the shipped model without
+config.json by twinscore.export.unexport, so the bench runs on exactly the shipped model without
 the training run's checkpoint. The rebuilt model must reproduce parity.json's PyTorch
 rewards within 1e-4, or the bench stops.
 """
@@ -35,18 +35,18 @@ def peak_rss_mb() -> float:
 def make_records(n: int, seed: int) -> list[str]:
     """The lead's generator when present (realistic records), the toy records otherwise."""
     try:
-        from twinscore.generate import generate
+        from twinscore.records.generate import generate
 
         return [r.text for r in generate(n, seed=seed)]
     except ImportError:
-        from twinscore.toy import toy_records
+        from twinscore.dataset.toy import toy_records
 
         return [r.text for r in toy_records(n, seed=seed)]
 
 
 def torch_model_from_onnx(model_dir: Path):
-    from twinscore.tokenizer import load_tokenizer
-    from twinscore.unexport import load_exported
+    from twinscore.model.tokenizer import load_tokenizer
+    from twinscore.export.unexport import load_exported
 
     model = load_exported(model_dir).float().eval()
     model.config.use_cache = False
@@ -56,7 +56,7 @@ def torch_model_from_onnx(model_dir: Path):
 
 
 def check_parity(model, tokenizer, model_dir: Path) -> None:
-    from twinscore.scoring import prepare, score, torch_runner
+    from twinscore.model.scoring import prepare, score, torch_runner
 
     parity = json.loads((model_dir / "parity.json").read_text(encoding="utf-8"))
     cases = parity["cases"]
@@ -83,7 +83,7 @@ def score_seed(model, tokenizer, records: list[str], max_length: int) -> list[fl
 
 def score_batched(model, tokenizer, records: list[str], max_length: int, batch_size: int) -> list[float]:
     """PyTorch batched, two passes per record in one padded batch (scoring.py, what export uses)."""
-    from twinscore.scoring import prepare, score, torch_runner
+    from twinscore.model.scoring import prepare, score, torch_runner
 
     items = score(torch_runner(model), prepare(tokenizer, records, max_length), tokenizer.pad_token_id, batch_size=batch_size)
     return [s.p_correct for s in items]
@@ -113,7 +113,7 @@ def gemm_models(model_dir: Path, out: Path) -> dict:
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
-    from twinscore.weights import quantize
+    from twinscore.export.weights import quantize
 
     config = json.loads((model_dir / "config.json").read_text())
     k, n = config["hidden_size"], config["intermediate_size"]
@@ -141,8 +141,8 @@ def flops(model_dir: Path, records: list[str]) -> dict:
     """
     from transformers import AutoConfig
 
-    from twinscore import dual
-    from twinscore.tokenizer import load_tokenizer
+    from twinscore.export import dual
+    from twinscore.model.tokenizer import load_tokenizer
     from twinscore.prompt import LABEL_CORRECT, LABEL_WRONG, encode, fit_record
 
     c = AutoConfig.from_pretrained(model_dir)
