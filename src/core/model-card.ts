@@ -118,6 +118,25 @@ export function overallMetrics(manifest: Manifest): { name: string; split: strin
   return lines.flatMap(([m, name, split]) => (isMetrics(m) ? [{ name, split, n: test?.n ?? m.n, metrics: m }] : []));
 }
 
+export interface RealworldMetrics {
+  data: string;
+  n: number;
+  accepted: number;
+  baseline: number;
+  former: { n: number; accepted: number };
+}
+
+/**
+ * How the model does on addresses people wrote (twinscore-card's metrics.realworld, from
+ * npm run evaluate -- --realworld): the share it accepts next to the rule baseline's; null
+ * when the card tool never measured it (older or imported models).
+ */
+export function realworldMetrics(manifest: Manifest): RealworldMetrics | null {
+  const r = manifest.metrics.realworld as RealworldMetrics | undefined;
+  const ok = (x: unknown) => typeof x === 'number' && x >= 0 && x <= 1;
+  return r && typeof r.n === 'number' && r.n > 0 && ok(r.accepted) && ok(r.baseline) ? r : null;
+}
+
 /** One `## heading` section of a markdown document, without its heading; null when absent. */
 export function markdownSection(markdown: string, heading: string): string | null {
   const lines = markdown.split(/\r?\n/);

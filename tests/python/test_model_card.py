@@ -152,6 +152,9 @@ def test_card_opens_with_the_targets_met_or_missed_by_how_much(tmp_path):
     assert "| `spaced` | 100 | 0.00 % | 3.00 % | 100 | 100.00 % |" in text
     assert "| `phone_first` | 100 | 2.00 % ⚠ | 100 | 99.00 % | none |" in text
     assert "| `广州市天河区#?@!路` | wrong | correct ⚠ | 0.600 |" in text
+    real = json.loads((model / "manifest.json").read_text(encoding="utf-8"))["metrics"]["realworld"]
+    assert real == {"data": "../shared/realworld/addresses.tsv", "n": 100, "accepted": 0.97, "baseline": 0.99,
+                    "former": {"n": 4, "accepted": 0.5}}  # what the app's model card shows
 
 
 @pytest.mark.parametrize("args, says", [(["--held_out", "phone_first=held.json"], "expected STYLE,...=PATTERN"),

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifest, type Manifest } from '../../src/core/manifest';
-import { formatBytes, markdownSection, overallMetrics, perClassRows, sizes } from '../../src/core/model-card';
+import { formatBytes, markdownSection, overallMetrics, perClassRows, realworldMetrics, sizes } from '../../src/core/model-card';
 import { modelDirs } from './models';
 
 const manifestOf = (dir: string) => parseManifest(readFileSync(join(dir, 'manifest.json'), 'utf8'), dir);
@@ -87,4 +87,14 @@ it('formats byte counts for people', () => {
   expect(formatBytes(871)).toBe('871 B');
   expect(formatBytes(1030633)).toBe('1006.5 KiB');
   expect(formatBytes(1_500_000_000)).toBe('1.40 GiB');
+});
+
+it('reads the real-world figures twinscore-card wrote, and none from a manifest without them or with nonsense', () => {
+  const base = manifestOf(modelDirs()[0]);
+  const real = { data: 'addresses.tsv', n: 6620, accepted: 0.97, baseline: 0.994, former: { n: 118, accepted: 0.9 } };
+  const withReal = (r: unknown): Manifest => ({ ...base, metrics: { ...base.metrics, realworld: r } });
+  expect(realworldMetrics(withReal(real))).toEqual(real);
+  expect(realworldMetrics(withReal(undefined))).toBeNull();
+  expect(realworldMetrics(withReal({ ...real, accepted: 97 }))).toBeNull();
+  expect(realworldMetrics(withReal({ ...real, n: 0 }))).toBeNull();
 });

@@ -342,6 +342,11 @@ def main(argv: list[str] | None = None) -> int:
     manifest["metrics"]["per_class"] = {
         who: {k: {"n": v["n"], "accuracy": v[who]} for k, v in evaluation["per_class"].items()} for who in ("model", "baseline")
     }
+    if args.realworld:  # what the app's model card shows of the records people wrote
+        a = read(args.realworld)["addresses"]
+        manifest["metrics"]["realworld"] = {"data": a["file"], "n": a["current"]["n"], "accepted": a["current"]["model"],
+                                            "baseline": a["current"]["baseline"],
+                                            "former": {"n": a["former"]["n"], "accepted": a["former"]["model"]}}
     (model / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     (model / "MODEL_CARD.md").write_text(card(
         manifest, evaluation, diagnostics, config, args.command, args.notes, tokens, also,
