@@ -167,6 +167,20 @@ def _number(rng: random.Random) -> str:
     return str(rng.randint(10000, 29999))
 
 
+# How a door is written, each form with the cumulative share of draws below which it is taken.
+DOOR_FORMS = [
+    (0.58, lambda rng, n: f"{n}号"),
+    (0.68, lambda rng, n: f"{n}弄{rng.randint(1, 99)}号" if rng.random() < 0.6 else f"{n}弄"),
+    (0.76, lambda rng, n: f"{n}号院"),
+    (0.81, lambda rng, n: f"{rng.choice('甲乙丙')}{n}号"),
+    (0.88, lambda rng, n: f"{n}-{rng.randint(1, 30)}号" if rng.random() < 0.7 else f"{n}-{rng.randint(1, 30)}"),
+    (0.91, lambda rng, n: f"{n}、{int(n) + 2}号"),
+    (0.94, lambda rng, n: f"{n}号之{rng.choice(NUMERALS[1:4])}"),
+    (0.97, lambda rng, n: f"{n}号附{rng.randint(1, 20)}号"),
+    (1.0, lambda rng, n: f"{NUMERALS[rng.randint(0, 8)]}号"),
+]
+
+
 def house_number(rng: random.Random, bare: bool = False) -> Piece:
     """A door number; bare (more follows it): a few are written without 号 (湖山路139怡里馨居)."""
     n = _number(rng)
@@ -175,25 +189,7 @@ def house_number(rng: random.Random, bare: bool = False) -> Piece:
     r = rng.random()
     if bare and r < 0.04:
         return Piece("number", n)
-    if r < 0.58:
-        text = f"{n}号"
-    elif r < 0.68:
-        text = f"{n}弄{rng.randint(1, 99)}号" if rng.random() < 0.6 else f"{n}弄"
-    elif r < 0.76:
-        text = f"{n}号院"
-    elif r < 0.81:
-        text = f"{rng.choice('甲乙丙')}{n}号"
-    elif r < 0.88:
-        text = f"{n}-{rng.randint(1, 30)}号" if rng.random() < 0.7 else f"{n}-{rng.randint(1, 30)}"
-    elif r < 0.91:
-        text = f"{n}、{int(n) + 2}号"
-    elif r < 0.94:
-        text = f"{n}号之{rng.choice(NUMERALS[1:4])}"
-    elif r < 0.97:
-        text = f"{n}号附{rng.randint(1, 20)}号"
-    else:
-        text = f"{NUMERALS[rng.randint(0, 8)]}号"
-    return Piece("number", text)
+    return Piece("number", next(form for below, form in DOOR_FORMS if r < below)(rng, n))
 
 
 def _floor(rng: random.Random) -> str:
