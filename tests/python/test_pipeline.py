@@ -5,11 +5,12 @@ import json
 import numpy as np
 import onnxruntime as ort
 import pytest
-from twinscore.model.tokenizer import load_tokenizer
 
+from tests.python.conftest import run
 from twinscore import prompt
-from twinscore.export.export import choose_threshold, sha256
+from twinscore.export.export import cap_false_alarms, choose_threshold, sha256
 from twinscore.model.scoring import pad_right
+from twinscore.model.tokenizer import load_tokenizer
 
 
 def test_training_learns_and_reports_eval_accuracy(pipeline):
@@ -131,3 +132,24 @@ def test_lora_training_trains_the_score_head_and_exports_merged(pipeline, tmp_pa
     result = run("twinscore.export", "--model_dir", str(out), "--dataset", str(pipeline["data"]), "--name", "lora", "--out_root", str(tmp_path / "m"), "--max_eval", "200", "--min_agreement", "0.99")
     manifest = json.loads((tmp_path / "m" / "lora" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["metrics"]["onnx_fp32_max_abs_diff"] <= 1e-4, result.stdout
+
+
+def test_false_alarms_are_capped_by_lowering_the_cut_and_never_raising_it():
+    # 100 correct records, 10 of them scored low (0.2-0.29); 20 wrong ones at 0.055-0.245
+    correct = [0.95] * 90 + [0.2 + i / 100 for i in range(10)]
+    wrong = [0.055 + i / 100 for i in range(20)]
+    ps, labels = correct + wrong, [True] * 100 + [False] * 20
+    share = lambda t: sum(p < t for p in correct) / 100
+    assert share(0.5) == 0.10
+    t = cap_false_alarms(ps, labels, 0.5, 0.03)
+    assert share(t) <= 0.03 and t < 0.5
+    assert share(t + 0.011) > 0.03  # the highest such cut: one more score up is over the cap
+    assert t not in ps  # halfway between scores, as every cut is
+    assert cap_false_alarms(ps, labels, 0.5, 0.10) == 0.5  # already within the cap: unchanged
+    assert cap_false_alarms(ps, labels, 0.5, 0.0) < min(correct)  # no false alarm at all
+
+
+def test_export_refuses_a_false_alarm_cap_that_is_no_share_before_loading_anything(tmp_path):
+    result = run("twinscore.export", "--model_dir", str(tmp_path / "none"), "--dataset", str(tmp_path), "--name", "x",
+                 "--max_false_alarms", "1.5", check=False)
+    assert result.returncode == 2 and "--max_false_alarms 1.5: a share of the correct records" in result.stderr

@@ -74,12 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parity_cases", type=int, default=24, help="evaluation records written to parity.json (plus fixed edge cases)")
     p.add_argument("--atol", type=float, default=1e-4, help="largest allowed |ONNX fp32 - PyTorch| reward difference")
     p.add_argument("--min_agreement", type=float, default=0.999, help="least fraction of int8 decisions equal to PyTorch's")
+    p.add_argument("--max_false_alarms", type=float, metavar="SHARE",
+                   help="lower the threshold until at most this share of the eval split's correct records is called wrong (e.g. 0.005)")
     p.add_argument("--default", action="store_true", help="make this the default model of the app and the CLI (public/models/index.json)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.max_false_alarms is not None and not 0 <= args.max_false_alarms < 1:
+        parser.error(f"--max_false_alarms {args.max_false_alarms:g}: a share of the correct records, from 0 up to 1")
     try:
         out = export(args)
     except ExportError as e:
@@ -176,6 +181,24 @@ def choose_threshold(p_correct: list[float], correct: list[bool]) -> float:
     return float(cuts[best[np.argmin(np.abs(cuts[best] - 0.5))]])
 
 
+def cap_false_alarms(p_correct: list[float], correct: list[bool], threshold: float, share: float) -> float:
+    """threshold, or the highest cut below it that calls at most `share` of the correct
+    records wrong. A reviewer pays for every false alarm, and a model that cannot yet
+    tell every error from every way of writing a correct record is worth more to them
+    flagging fewer records, most of them wrong, than flagging many, a tenth of them right.
+    Cuts lie halfway between neighbouring scores, as choose_threshold's do."""
+    ps = np.asarray(p_correct, dtype=np.float64)
+    ok = np.asarray(correct, dtype=bool)
+    if not ok.any() or (ps[ok] < threshold).mean() <= share:
+        return threshold
+    uniq = np.unique(ps)
+    cuts = np.concatenate([[0.0], (uniq[1:] + uniq[:-1]) / 2])
+    cuts = cuts[cuts < threshold]
+    good = np.sort(ps[ok])
+    alarms = np.searchsorted(good, cuts, side="left") / len(good)  # correct records under each cut
+    return float(cuts[alarms <= share].max())
+
+
 def metrics(p_correct: list[float], correct: list[bool], threshold: float) -> dict:
     predicted_wrong = [p < threshold for p in p_correct]
     actual_wrong = [not c for c in correct]
@@ -253,6 +276,8 @@ def export(args) -> Path:
         n = len(labelled)
         correct = [r.correct for r in labelled]
         threshold = choose_threshold([s.p_correct for s in ref[:n]], correct)
+        if args.max_false_alarms is not None:
+            threshold = cap_false_alarms([s.p_correct for s in ref[:n]], correct, threshold, args.max_false_alarms)
         agree = sum((a.p_correct >= threshold) == (b.p_correct >= threshold) for a, b in zip(ref, q)) / len(ref)
         if agree < args.min_agreement:
             raise ExportError(f"int8 model's decisions agree with PyTorch's on only {agree:.4%} of records (< {args.min_agreement:.2%})")
