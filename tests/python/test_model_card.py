@@ -136,7 +136,10 @@ def test_card_opens_with_the_targets_met_or_missed_by_how_much(tmp_path):
     (tmp_path / "real.json").write_text(json.dumps(REALWORLD), encoding="utf-8")
     (tmp_path / "styles.json").write_text(json.dumps(styled("spaced", 0, 100)), encoding="utf-8")
     (tmp_path / "held-phone_first.json").write_text(json.dumps(styled("phone_first", 2, 99)), encoding="utf-8")
-    (tmp_path / "held-landmark.json").write_text(json.dumps(styled("landmark", 1, 100)), encoding="utf-8")
+    landmark = styled("landmark", 1, 100)
+    # The landmark probe's records also show styles that model was trained on: those do not count here.
+    landmark["per_style"]["spaced"] = {"correct": 10, "false_alarms": 5, "baseline_false_alarms": 0, "wrong": 10, "caught": 10}
+    (tmp_path / "held-landmark.json").write_text(json.dumps(landmark), encoding="utf-8")
 
     assert card_main(["--model", str(model), "--eval", str(tmp_path / "eval.json"), "--dataset", str(data),
                       "--realworld", str(tmp_path / "real.json"), "--styles", str(tmp_path / "styles.json"),
@@ -146,7 +149,7 @@ def test_card_opens_with_the_targets_met_or_missed_by_how_much(tmp_path):
     targets = text.split("### Targets")[1].split("###")[0]
     assert "| real addresses accepted ≥ 99% (former district names apart) | **no** | 97.00 % |" in targets
     assert "| the seed's four examples get the seed's verdicts | **no** | wrong: 广州市天河区#?@!路 |" in targets
-    assert "worst `phone_first` 2.00 %" in targets  # a left-out style counts, at 2 % over the 1 % target
+    assert "worst `phone_first` (left out) 2.00 %; of the styles trained on, at most 0.00 %" in targets  # a left-out style counts, at 2 % over the 1 % target
     assert "`junk_symbols` 60.00 % (baseline 100.00 %)" in targets
     assert "| today's districts | 100 | 97.00 % | 99.00 % |" in text and "闸北区 3, 宣武区 1" in text
     assert "| `spaced` | 100 | 0.00 % | 3.00 % | 100 | 100.00 % |" in text

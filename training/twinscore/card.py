@@ -163,17 +163,45 @@ def _short_classes(evaluation: dict) -> list[str]:
             if k != "correct" and (v["model"] < CAUGHT or v["model"] < v["baseline"])]
 
 
+def _under_baseline(evaluation: dict) -> list[str]:
+    """The wrong classes the model catches less often than the rule baseline does."""
+    return [f"`{k}` {pct(v['model'])} (baseline {pct(v['baseline'])})" for k, v in sorted(evaluation["per_class"].items())
+            if k != "correct" and v["model"] < v["baseline"]]
+
+
+def _classes_figure(evaluation: dict, held: Sequence[tuple[str, dict]]) -> str:
+    """The class target's figure, short enough for a table cell: how many classes miss, the worst,
+    and those under the baseline (the per-class tables below hold every figure)."""
+    wrong = {k: v for k, v in evaluation["per_class"].items() if k != "correct"}
+    if not wrong:
+        return "no wrong records"
+    under_target = sorted((v["model"], k) for k, v in wrong.items() if v["model"] < CAUGHT)
+    under_base = [k for k, v in sorted(wrong.items()) if v["model"] < v["baseline"]]
+    held_base = sum(1 for _, e in held for k, v in e["per_class"].items() if k != "correct" and v["model"] < v["baseline"])
+    if not under_target and not under_base and not held_base:
+        return "all"
+    parts = []
+    if under_target:
+        parts.append(f"test split: {len(under_target)} of {len(wrong)} classes under {CAUGHT:.0%}, "
+                     f"worst `{under_target[0][1]}` {pct(under_target[0][0])}")
+    if under_base:
+        parts.append("under the baseline: " + ", ".join(_under_baseline(evaluation)))
+    if held:
+        parts.append(f"left-out styles: {held_base} class-style pairs under the baseline")
+    return "; ".join(parts)
+
+
 def held_out(held: Sequence[tuple[str, dict]], real: dict | None) -> list[str]:
     """The model trained without some styles, on records of each of them."""
     lines = [
-        "| style left out of training | correct | false alarms | wrong | caught | classes under 99 % or the baseline |",
+        "| style left out of training | correct | false alarms | wrong | caught | classes caught less often than by the rule baseline |",
         "|---|---|---|---|---|---|",
     ]
     for style, e in held:
         s = e["per_style"].get(style, {"correct": 0, "false_alarms": 0, "wrong": 0, "caught": 0})
         fa, c = s["false_alarms"] / max(s["correct"], 1), s["caught"] / max(s["wrong"], 1)
         lines.append(f"| `{style}` | {s['correct']} | {pct(fa)}{' ⚠' if fa > FALSE_ALARMS else ''} | {s['wrong']} "
-                     f"| {pct(c)}{' ⚠' if c < CAUGHT else ''} | {', '.join(_short_classes(e)) or 'none'} |")
+                     f"| {pct(c)}{' ⚠' if c < CAUGHT else ''} | {', '.join(_under_baseline(e)) or 'none'} |")
     if real is not None:
         lines += ["", f"The same model accepts {pct(real['addresses']['current']['model'])} of the real addresses "
                   f"(today's districts; the shipped model: see above)."]
@@ -188,15 +216,19 @@ def targets(manifest: dict, evaluation: dict, real: dict | None, styles: dict | 
         rows.append((f"real addresses accepted ≥ {REAL_ACCEPTED:.0%} (former district names apart)", acc >= REAL_ACCEPTED, pct(acc)))
         wrong_seed = [s["text"] for s in real["seed"] if s["verdict"] != s["expected"]]
         rows.append(("the seed's four examples get the seed's verdicts", not wrong_seed, "all right" if not wrong_seed else "wrong: " + ", ".join(wrong_seed)))
-    fas = [(k, v["false_alarms"] / v["correct"]) for e in ([styles] if styles else []) + [x for _, x in held]
-           for k, v in e["per_style"].items() if v["correct"] and (e is styles or k in dict(held))]
+    # A left-out style is judged on its own records only: its probe also holds records showing
+    # other styles, which that model did see in training.
+    fas = [(v["false_alarms"] / v["correct"], f"`{k}`") for k, v in (styles or {}).get("per_style", {}).items() if v["correct"]]
+    fas += [(v["false_alarms"] / v["correct"], f"`{k}` (left out)") for k, e in held
+            if (v := e["per_style"].get(k)) and v["correct"]]
     if fas:
-        worst = max(fas, key=lambda kv: kv[1])
-        rows.append((f"false alarms ≤ {FALSE_ALARMS:.0%} in every writing style, left-out ones included", worst[1] <= FALSE_ALARMS,
-                     f"worst `{worst[0]}` {pct(worst[1])}"))
-    short = _short_classes(evaluation) + [f"{s}: {c}" for s, e in held for c in _short_classes(e)]
+        share, style = max(fas)
+        trained = max((fa for fa, name in fas if not name.endswith("(left out)")), default=None)
+        rows.append((f"false alarms ≤ {FALSE_ALARMS:.0%} in every writing style, left-out ones included", share <= FALSE_ALARMS,
+                     f"worst {style} {pct(share)}" + (f"; of the styles trained on, at most {pct(trained)}" if trained is not None and held else "")))
+    short = _short_classes(evaluation) + [c for _, e in held for c in _short_classes(e)]
     rows.append((f"every wrong class ≥ {CAUGHT:.0%} caught and ≥ the rule baseline (test split, left-out styles)", not short,
-                 "; ".join(short) or "all"))
+                 _classes_figure(evaluation, held)))
     q = manifest["onnx"]["quantized"]
     mb = manifest["files"][q]["bytes"] / 1e6
     rows.append((f"int8 download ≤ {INT8_MB} MB", mb <= INT8_MB, f"{mb:.1f} MB"))

@@ -157,7 +157,7 @@ def choose_threshold(p_correct: list[float], correct: list[bool]) -> float:
     flat over a wide band, and the plain best cut there is noise: five candidates of the
     default model fell at 0.69-0.91 on the 6,047 validation records by one or two records,
     and each made more errors on 20,000 fresh records there than at 0.5-0.58
-    (training/default-model-notes.md).
+    (the v1 notes, now summed up in docs/model-history.md).
 
     Cuts lie halfway between neighbouring scores, never on one, so a score that moves a
     hair (int8 rounding, another runtime) does not change its side.
