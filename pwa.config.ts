@@ -32,7 +32,7 @@ export function offline() {
     manifest: false,
     workbox: {
       // samples/: the demo table, so 'Try the demo' works offline too.
-      globPatterns: ['**/*.{js,mjs,css,html,wasm}', 'samples/*', ...model.patterns],
+      globPatterns: ['**/*.{js,mjs,css,html,wasm}', 'favicon.svg', 'samples/*', ...model.patterns],
       // onnxruntime's WASM is ~27 MB and model weights can be far larger than Workbox's 2 MiB default.
       maximumFileSizeToCacheInBytes: Math.max(64 * 2 ** 20, model.largest + 1),
       navigateFallback: 'index.html',

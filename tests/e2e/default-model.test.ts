@@ -9,8 +9,11 @@ const SMOKE: { record: string; verdict: string }[] = JSON.parse(
 
 const app = useApp();
 
-it('scores the smoke records as expected in the browser', async () => {
+it('scores the smoke records as expected in the browser, and nothing the page asks for fails', async () => {
   const page = await app.browser.newPage();
+  const failed: string[] = [];
+  page.on('response', (r) => void (r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`)));
+  page.on('requestfailed', (r) => void failed.push(`${r.failure()?.errorText} ${r.url()}`));
   await page.goto(`${app.url}?backend=wasm`);
   await page.locator('#backend').waitFor({ timeout: 120_000 });
   await page.locator('#records').fill(SMOKE.map((s) => s.record).join('\n'));
@@ -18,5 +21,6 @@ it('scores the smoke records as expected in the browser', async () => {
   await page.locator('#results tbody tr').nth(SMOKE.length - 1).waitFor({ timeout: 120_000 });
   const verdicts = await page.locator('#results td.verdict').allTextContents();
   expect(verdicts.map((v) => v.trim())).toEqual(SMOKE.map((s) => s.verdict));
+  expect(failed).toEqual([]); // the favicon among them: it was a 404 on every load
   await page.close();
 });
