@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { defaultModelDir, nodeScorer } from './node-scorer';
 import type { Precision } from '../core/model-files';
 import { DEFAULT_RECORD_TEMPLATE } from '../core/record-template';
-import { composeRow, emptyMapping, guessMapping, mappingProblem, parseLabel, type ColumnMapping } from '../core/column-mapping';
+import { columnList, composeRow, emptyMapping, guessMapping, mappingProblem, parseLabel, type ColumnMapping } from '../core/column-mapping';
 import { openTable, TableReader, type ByteSource, type TableIndex } from '../core/table';
 import { EXPORT_KINDS, OUTPUT_ENCODINGS, exportTable, type ExportKind, type OutputEncoding } from '../core/table-export';
 
@@ -53,7 +53,7 @@ async function fileSource(path: string): Promise<ByteSource & { close(): Promise
 export function mappingFromFlags(index: TableIndex, flags: Record<string, string | string[] | boolean | undefined>): ColumnMapping {
   const column = (flag: string, name: string) => {
     const c = index.header.indexOf(name);
-    if (c < 0) throw new InputError(`${index.name}: --${flag} '${name}': no such column (columns: ${index.header.join(', ')})`);
+    if (c < 0) throw new InputError(`${index.name}: --${flag} '${name}': no such column (columns: ${columnList(index.header)})`);
     return c;
   };
   const named = ['record', 'column', 'extra', ...DEFAULT_RECORD_TEMPLATE.fields.map((f) => f.key)].some((f) => flags[f] !== undefined);
@@ -67,7 +67,7 @@ export function mappingFromFlags(index: TableIndex, flags: Record<string, string
   mapping.extras = ((flags.extra as string[] | undefined) ?? []).map((e) => column('extra', e));
   if (flags.label !== undefined) mapping.label = column('label', flags.label as string);
   const problem = mappingProblem(mapping, index.header, index.name);
-  if (problem) throw new InputError(`${problem} (name it with --record COL or --name/--address/--postcode/--phone COL; columns: ${index.header.join(', ')})`);
+  if (problem) throw new InputError(`${problem} (name it with --record COL or --name/--address/--postcode/--phone COL; columns: ${columnList(index.header)})`);
   return mapping;
 }
 

@@ -65,6 +65,17 @@ export function mappingProblem(mapping: ColumnMapping, header: string[], name: s
   return null;
 }
 
+/**
+ * The header's names for a message, bounded: a 10,000-column file or a megabyte header cell
+ * would otherwise put its whole header into one error line.
+ */
+export function columnList(header: string[], shown = 12, width = 40): string {
+  const clip = (n: string) => (n.length > width ? `${n.slice(0, width)}…` : n);
+  const names = header.slice(0, shown).map(clip).join(', ');
+  const more = header.length - shown;
+  return more > 0 ? `${names} and ${more.toLocaleString('en-US')} more` : names;
+}
+
 /** The record text for one row, exactly as the model will read it. */
 export function composeRow(cells: string[], header: string[], mapping: ColumnMapping, template: RecordTemplate = DEFAULT_RECORD_TEMPLATE): string {
   const cell = (c: number) => (cells[c] ?? '').slice(0, MAX_SCORED_CELL);

@@ -66,6 +66,16 @@ describe('score CLI', () => {
     expect(failed.stderr).toMatch(message);
   });
 
+  it('names a few columns, not the whole header, when a 10,000-column file has none to score', async () => {
+    const input = join(tmp, 'wide.csv');
+    const header = Array.from({ length: 10_000 }, (_, i) => `col${i}`);
+    writeFileSync(input, `${header.join(',')}\n${header.map(() => '1').join(',')}\n`);
+    const failed = await score(input, '--out', join(tmp, 'x.csv')).then(() => null, (e) => e);
+    expect(failed?.code).toBe(1);
+    expect(failed.stderr).toMatch(/wide\.csv: no column selected.*; columns: ([^,]+, ){11}[^,]+ and 9,988 more\)/);
+    expect(failed.stderr.length).toBeLessThan(1_000);
+  });
+
   it('reads GBK like the page, composes template fields, guards and re-encodes the export', async () => {
     const rows = cases.slice(0, 4).map((c, i) => [i % 2 ? '=张三' : '李四', c.record, '100083', i % 2 ? '正确' : '错误']);
     const input = join(tmp, 'gbk.csv');

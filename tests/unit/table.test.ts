@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import iconv from '@vscode/iconv-lite-umd';
 import Papa from 'papaparse';
 import { bytesSource, guessHeader, openTable, sniffEncoding, TableReader, type OpenOptions } from '../../src/core/table';
-import { composeRow, guessMapping, mappingProblem } from '../../src/core/column-mapping';
+import { columnList, composeRow, guessMapping, mappingProblem } from '../../src/core/column-mapping';
 import { exportTable, guardCell, type ExportKind, type OutputEncoding } from '../../src/core/table-export';
 import { DEFAULT_RECORD_TEMPLATE } from '../../src/core/record-template';
 
@@ -130,6 +130,12 @@ describe('column mapping', () => {
     const m = { ...guessMapping(header), extras: [4] };
     expect(composeRow([' 张三 ', '北京', '100102', '', '加急'], header, m, DEFAULT_RECORD_TEMPLATE)).toBe('张三，北京，邮编：100102，备注：加急');
     expect(composeRow(['x'.repeat(10_000)], ['record'], guessMapping(['record'])).length).toBe(8192);
+  });
+
+  it('lists a header for a message with a bound on names and on each name', () => {
+    expect(columnList(['a', 'b'])).toBe('a, b');
+    const wide = Array.from({ length: 10_000 }, (_, i) => (i === 1 ? '地址'.repeat(500) : `c${i}`));
+    expect(columnList(wide)).toBe(`c0, ${'地址'.repeat(20)}…, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11 and 9,988 more`);
   });
 
   it('names what is missing or wrong in a mapping', () => {
