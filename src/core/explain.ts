@@ -47,6 +47,8 @@ export interface Explanation {
   top: Span | null;
   /** How many variants of the record were scored. */
   evaluations: number;
+  /** The model calls the record wrong (P(correct) under the threshold the explanation used). */
+  flagged: boolean;
 }
 
 export interface ExplainOptions {
@@ -177,7 +179,8 @@ export async function explain(scorer: RecordScorer, record: string, options: Exp
   };
 
   const fields = await measure(splitFields(chars, separators), true);
-  if (fields.length === 0) return { record, pCorrect: base.pCorrect, fields, chars: [], top: null, evaluations };
+  const flagged = base.pCorrect < threshold;
+  if (fields.length === 0) return { record, pCorrect: base.pCorrect, fields, chars: [], top: null, evaluations, flagged };
   const field = fields.reduce((a, b) => (b.effect > a.effect ? b : a));
   let charSpans: Span[] = [];
   let top: Span | null = null;
@@ -186,7 +189,7 @@ export async function explain(scorer: RecordScorer, record: string, options: Exp
     const best = charSpans[0];
     top = best && best.effect > 0 && best.effect >= charShare * field.effect ? merged(charSpans, [field.start, field.end]) : field;
   }
-  if (base.pCorrect < threshold && !repairs(top)) {
+  if (flagged && !repairs(top)) {
     // A flagged record, and no deletion in or of that field makes it look correct: try the
     // characters of every other field, and show the strongest span if it does.
     const rest = fields.filter((f) => f !== field || field.effect <= 0);
@@ -197,7 +200,22 @@ export async function explain(scorer: RecordScorer, record: string, options: Exp
       top = merged(charSpans, [home.start, home.end]);
     }
   }
-  return { record, pCorrect: base.pCorrect, fields, chars: charSpans, top, evaluations };
+  return { record, pCorrect: base.pCorrect, fields, chars: charSpans, top, evaluations, flagged };
+}
+
+/**
+ * What an explanation can honestly say: the span to highlight; or, for a flagged record no
+ * deletion repairs, that the record as a whole reads wrong, with its most suspicious part
+ * when some deletion at least raises P(correct); or, for a record the model accepts, nothing.
+ * Never "nothing is wrong" about a record the model calls wrong.
+ */
+export type Finding = { kind: 'span'; span: Span } | { kind: 'whole'; suspect: Span | null } | { kind: 'nothing' };
+
+export function finding(e: Explanation): Finding {
+  if (e.top) return { kind: 'span', span: e.top };
+  if (!e.flagged) return { kind: 'nothing' };
+  const suspect = [...e.chars, ...e.fields].filter((s) => s.effect > 0).sort((a, b) => b.effect - a.effect)[0] ?? null;
+  return { kind: 'whole', suspect };
 }
 
 export interface Segment {

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeScorer } from '../../src/cli/node-scorer';
 import { baseline } from '../../src/cli/baseline';
-import { classRuns, explain, segments, splitFields, type RecordScorer } from '../../src/core/explain';
+import { classRuns, explain, finding, segments, splitFields, type RecordScorer } from '../../src/core/explain';
 import { howItWorks } from '../../src/core/how-it-works';
 import type { Scorer } from '../../src/core/scorer';
 import { modelDirs, readParity } from './models';
@@ -63,6 +63,30 @@ describe('a scorer that calls a record without its address wrong', () => {
     const e = await explain(strict, '张三，联系电话：13812345678', { threshold: 0.5 });
     expect(e.top).toBeNull();
     expect(e.chars.length).toBeGreaterThan(0); // every field's characters were tried
+    // Flagged with nothing to highlight: the page says the record as a whole reads wrong, not "nothing wrong".
+    expect(e.flagged).toBe(true);
+    expect(finding(e).kind).toBe('whole');
+  });
+});
+
+describe('a record the model calls wrong as a whole', () => {
+  // Deleting the address leaves no door number (worse); deleting 坏 helps, but not enough.
+  const wholeWrong: RecordScorer = {
+    async score(records) {
+      return records.map((r) => {
+        const margin = (r.includes('号') ? -5 : -10) + (r.includes('坏') ? 0 : 2);
+        return { pCorrect: 1 / (1 + Math.exp(-margin)), rewardCorrect: margin, rewardWrong: 0 };
+      });
+    },
+  };
+
+  it('names the most suspicious part without claiming it repairs the record', async () => {
+    const e = await explain(wholeWrong, '坏路1号', { threshold: 0.5 });
+    expect(e.top).toBeNull();
+    const f = finding(e);
+    expect(f.kind).toBe('whole');
+    expect(f.kind === 'whole' && f.suspect).toMatchObject({ text: '坏', kind: 'chars' });
+    expect(e.pCorrect + (f.kind === 'whole' ? f.suspect!.weight : 1)).toBeLessThan(0.5);
   });
 });
 
@@ -101,6 +125,7 @@ describe('explain on the toy model', () => {
     expect(e.top).toBeNull();
     expect(e.fields.every((f) => f.effect <= 0)).toBe(true);
     expect(e.evaluations).toBe(1 + e.fields.length);
+    expect([e.flagged, finding(e)]).toEqual([false, { kind: 'nothing' }]);
   });
 
   it('gives spans whose text is the record sliced by code points, and segments that rebuild the record', async () => {
