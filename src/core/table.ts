@@ -102,21 +102,35 @@ interface Format {
   newline: '\n' | '\r\n' | '\r';
 }
 
-/** Parse one block of whole rows into records (arrays of cells, or JSON objects for JSONL). */
-function parseBlock(text: string, f: Format, firstRow: number, name: string): string[][] | Record<string, unknown>[] {
+/**
+ * Parse one block of whole rows into records (arrays of cells, or JSON objects for JSONL).
+ * A JSONL line that is not a JSON object is skipped, as a ragged CSV row is kept: the first
+ * pass reports it through `skipped` with its line number (the block's first line is
+ * `firstLine`), and every later read skips it the same way, so row numbers agree.
+ */
+function parseBlock(
+  text: string,
+  f: Format,
+  firstRow: number,
+  name: string,
+  firstLine = 1,
+  skipped?: (line: number, message: string) => void,
+): string[][] | Record<string, unknown>[] {
   if (f.kind === 'txt') return text.split(/\r\n|\n|\r/).filter((l) => l !== '').map((l) => [l]);
   if (f.kind === 'jsonl') {
     const out: Record<string, unknown>[] = [];
-    text.split(/\r?\n/).forEach((line) => {
+    text.split(/\r?\n/).forEach((line, i) => {
       if (line.trim() === '') return;
       let value: unknown;
       try {
         value = JSON.parse(line);
       } catch (e) {
-        throw new TableError(`${name} row ${firstRow + out.length}: not valid JSON (${(e as Error).message})`);
+        skipped?.(firstLine + i, `not valid JSON (${(e as Error).message}); line skipped`);
+        return;
       }
       if (!value || typeof value !== 'object' || Array.isArray(value)) {
-        throw new TableError(`${name} row ${firstRow + out.length}: not a JSON object`);
+        skipped?.(firstLine + i, 'not a JSON object; line skipped');
+        return;
       }
       out.push(value as Record<string, unknown>);
     });
@@ -262,6 +276,12 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
   const keys = new Map<string, number>();
   let width = -1;
   let records = 0;
+  let lines = 0;
+  let firstSkipped: { line: number; message: string } | null = null;
+  const skipped = (line: number, message: string) => {
+    firstSkipped ??= { line, message };
+    warn({ row: line, message });
+  };
   let pending = new Uint8Array(0);
   let pendingStart = 0;
   let scanned = 0;
@@ -276,7 +296,8 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
       throw new TableError(`${name} row ${records + 1}: bytes that are not valid ${encoding === 'utf-8' ? 'UTF-8' : 'GB18030'} (the encoding this file was read as); choose the encoding by hand`);
     }
     if (blocks.length === 0) text = text.replace(/^\uFEFF/, '');
-    const rows = parseBlock(text, format, records + 1, name);
+    const rows = parseBlock(text, format, records + 1, name, lines + 1, skipped);
+    lines += text.split('\n').length - 1;
     rows.forEach((row, k) => {
       const rowNo = records + k + 1;
       if (Array.isArray(row)) {
@@ -327,6 +348,10 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
   }
   if (pending.length > 0) cutBlock(pending.length);
   if (splitter.openQuote) throw new TableError(`${name} row ${records}: a quoted field is never closed`);
+  if (records === 0 && firstSkipped) {
+    const { line, message } = firstSkipped;
+    throw new TableError(`${name}: no line is a JSON object (line ${line}: ${message.replace('; line skipped', '')})`);
+  }
   if (records === 0) throw new TableError(`${name}: empty file, nothing to score`);
 
   let header: string[];

@@ -102,11 +102,33 @@ describe('reading tables', () => {
     ['latin.csv', new Uint8Array([...utf8('name\nabc'), 0xff, 0xfe, 0xff, 0x0a]), /latin\.csv: unknown encoding: .*neither UTF-8 nor GBK\/GB18030 \(first bad byte at offset 8\)/],
     ['utf16.csv', new Uint8Array([0xff, 0xfe, 0x61, 0x00]), /utf16\.csv: UTF-16 text is not supported/],
     ['open.csv', utf8('name,address\n张三,"北京\n李四,上海\n'), /open\.csv row 2: .*(unterminated|never closed)/i],
-    ['bad.jsonl', utf8('{"a":1}\n{"a":\n'), /bad\.jsonl row 2: not valid JSON/],
-    ['list.jsonl', utf8('[1,2]\n'), /list\.jsonl row 1: not a JSON object/],
+    ['bad.jsonl', utf8('{"a":\n\n[1]\n'), /bad\.jsonl: no line is a JSON object \(line 1: not valid JSON/],
+    ['list.jsonl', utf8('[1,2]\n'), /list\.jsonl: no line is a JSON object \(line 1: not a JSON object\)/],
     ['x.xlsx', utf8('a'), /x\.xlsx: unsupported file type '\.xlsx'/],
   ])('refuses %s with a message naming the file and row', async (name, bytes, message) => {
     await expect(open(name, bytes)).rejects.toThrow(message);
+  });
+
+  it('skips a broken JSONL line with a warning that names its line, and reads the rest', async () => {
+    const text = '{"address":"北京"}\n\n{"address":\n[1]\n{"address":"上海"}\n';
+    const index = await open('one-bad.jsonl', utf8(text));
+    expect(index.rowCount).toBe(2);
+    expect(index.warnings).toEqual([
+      { row: 3, message: expect.stringMatching(/^not valid JSON \(.*\); line skipped$/) },
+      { row: 4, message: 'not a JSON object; line skipped' },
+    ]);
+    const rows = await new TableReader(bytesSource('one-bad.jsonl', utf8(text)), index).range(0, 2);
+    expect(rows).toEqual([['北京'], ['上海']]);
+  });
+
+  it('counts JSONL lines across blocks when it names a broken one', async () => {
+    const good = '{"address":"北京市海淀区学院路29号"}\n';
+    const n = 5_000; // about 300 KB: several 64 KB blocks
+    const text = good.repeat(n) + '{broken\n' + good;
+    const index = await open('long.jsonl', utf8(text));
+    expect(index.rowCount).toBe(n + 1);
+    expect(index.warnings).toEqual([{ row: n + 1, message: expect.stringMatching(/not valid JSON/) }]);
+    expect(index.blocks.length).toBeGreaterThan(1);
   });
 
   it('tells UTF-8 from GBK on the sample, whatever the sample cut', () => {
