@@ -277,7 +277,7 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
   let width = -1;
   let records = 0;
   let lines = 0;
-  let firstSkipped: { line: number; message: string } | null = null;
+  let firstSkipped = null as { line: number; message: string } | null; // set inside skipped(): no narrowing to null
   const skipped = (line: number, message: string) => {
     firstSkipped ??= { line, message };
     warn({ row: line, message });
