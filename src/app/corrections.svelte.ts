@@ -27,9 +27,27 @@ export function exportLines(list: Correction[]): string {
   return pairsJsonl([...latest.values()].map((c) => ({ record: c.record, correct: c.correct })));
 }
 
+/**
+ * Whether the browser keeps IndexedDB for good: by default storage is best-effort, and a
+ * browser short of disk may delete it without asking. 'unknown' until the first decision.
+ */
+export type Persistence = 'unknown' | 'granted' | 'denied' | 'unsupported';
+
+/** Ask once (browsers grant or refuse silently, by their own rules); report what holds. */
+async function askPersistence(): Promise<Persistence> {
+  const storage = globalThis.navigator?.storage;
+  if (!storage?.persist || !storage.persisted) return 'unsupported';
+  try {
+    return (await storage.persisted()) || (await storage.persist()) ? 'granted' : 'denied';
+  } catch {
+    return 'denied';
+  }
+}
+
 class CorrectionsState {
   /** Oldest first. */
   list = $state.raw<Correction[]>([]);
+  persistence = $state<Persistence>('unknown');
   byKey = $derived(new Map(this.list.map((c) => [c.key, c])));
   error = $state<string | null>(null);
   private loaded: Promise<void> | null = null;
@@ -42,6 +60,7 @@ class CorrectionsState {
   async refresh(): Promise<void> {
     try {
       this.list = await listCorrections();
+      if (this.list.length > 0 && this.persistence === 'unknown') this.persistence = await askPersistence();
     } catch (e) {
       this.error = `Could not read the saved corrections: ${(e as Error).message}`;
     }
@@ -54,6 +73,7 @@ class CorrectionsState {
       const replaced = this.byKey.get(saved.key);
       this.list = [...this.list.filter((c) => c.key !== saved.key), saved];
       this.error = null;
+      if (this.persistence === 'unknown') this.persistence = await askPersistence();
       return { saved, replaced };
     } catch (e) {
       this.error = `Could not save the correction: ${(e as Error).message}`;

@@ -1,0 +1,41 @@
+/**
+ * Corrections live in IndexedDB, which is best-effort storage: a browser short of disk may
+ * delete it without asking. The first saved decision asks for persistent storage, and the
+ * corrections panel says what the browser answered. Chromium's real answer here is a
+ * refusal (a fresh profile, no site engagement; granting notifications does not change it
+ * in headless mode), so the granted case replaces the two StorageManager calls in the page.
+ */
+import { expect, it } from 'vitest';
+import { useApp } from './browser';
+
+const app = useApp();
+
+it.each([
+  ['refused', 'denied', /may delete them when disk space runs low\. Export them to keep them safe\./],
+  ['granted', 'granted', /will not delete them to free disk space/],
+])('asks for persistent storage at the first decision and says it was %s', async (_, state, says) => {
+  const context = await app.browser.newContext({ serviceWorkers: 'block' });
+  if (state === 'granted') {
+    await context.addInitScript(() => {
+      let granted = false;
+      navigator.storage.persisted = async () => granted;
+      navigator.storage.persist = async () => (granted = true);
+    });
+  }
+  const page = await context.newPage();
+  await page.goto(`${app.url}?backend=wasm`);
+  await page.locator('#backend').waitFor({ timeout: 120_000 });
+  await page.locator('#records').fill('北京市海淀区学院路29号');
+  await page.locator('#score').click();
+  await page.locator('#results tbody tr').first().waitFor({ timeout: 120_000 });
+  expect(await page.locator('#storage-persistence').count()).toBe(0); // nothing saved, nothing asked
+  await page.locator('#start-review').click();
+  await page.keyboard.press('y');
+  await expect.poll(() => page.locator('#review-progress').textContent()).toMatch(/^1 reviewed/);
+  await page.locator('#corrections-panel summary').click();
+  const note = page.locator('#storage-persistence');
+  await expect.poll(() => note.getAttribute('data-state')).toBe(state);
+  expect(await note.textContent()).toMatch(says);
+  expect(await page.evaluate(() => navigator.storage.persisted())).toBe(state === 'granted');
+  await context.close();
+});
