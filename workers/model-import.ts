@@ -30,6 +30,21 @@ export function importedSource(name: string): ModelSource {
   return inMemory.get(name) ?? storedSource(name);
 }
 
+/**
+ * What a zip may unpack to: twenty times its own size (ONNX weights barely compress, a
+ * tokenizer about 5x), and never less than 256 MiB. fflate inflates each entry into a
+ * buffer of the size the zip's directory declares, and no further, so checking the
+ * declared sizes before inflating bounds the memory: a small zip that declares gigabytes
+ * is refused before any is allocated, and one that declares less than it holds is cut at
+ * the declared size (its SHA-256 check then fails).
+ */
+export function unzipLimit(zipBytes: number): number {
+  return Math.max(256 * 2 ** 20, 20 * zipBytes);
+}
+
+const size = (n: number) =>
+  n < 2 ** 20 ? `${(n / 1024).toLocaleString('en', { maximumFractionDigits: 1 })} KiB` : `${(n / 2 ** 20).toLocaleString('en', { maximumFractionDigits: 1 })} MiB`;
+
 async function unpack(label: string, dropped: DroppedFile[]): Promise<Map<string, Uint8Array>> {
   const files = new Map<string, Uint8Array>();
   for (const d of dropped) {
@@ -39,9 +54,23 @@ async function unpack(label: string, dropped: DroppedFile[]): Promise<Map<string
       continue;
     }
     let entries: Record<string, Uint8Array>;
+    const limit = unzipLimit(bytes.length);
+    let declared = 0;
     try {
-      entries = unzipSync(bytes, { filter: (f) => !f.name.endsWith('/') && !f.name.startsWith('__MACOSX/') });
+      entries = unzipSync(bytes, {
+        filter: (f) => {
+          if (f.name.endsWith('/') || f.name.startsWith('__MACOSX/')) return false;
+          declared += f.originalSize;
+          if (declared > limit) {
+            throw new ModelError(
+              `${d.path}: unpacks to more than ${size(limit)} (${f.name} alone declares ${size(f.originalSize)}), more than a model zip of ${size(bytes.length)} holds; not unpacked`,
+            );
+          }
+          return true;
+        },
+      });
     } catch (e) {
+      if (e instanceof ModelError) throw e;
       throw new ModelError(`${d.path}: not a readable zip file (${(e as Error).message})`);
     }
     for (const [name, data] of Object.entries(entries)) files.set(name, data);
