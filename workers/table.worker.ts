@@ -5,7 +5,7 @@
  * whole file, and exports. The file stays a File: rows are re-read from it, never kept.
  */
 import * as Comlink from 'comlink';
-import { openTable, TableReader, type ByteSource, type OpenOptions, type TableIndex } from '../src/core/table';
+import { openTable, TableReader, utf16AsUtf8, type ByteSource, type OpenOptions, type TableIndex } from '../src/core/table';
 import { composeRow, type ColumnMapping } from '../src/core/column-mapping';
 import { exportTable, type ExportKind, type OutputEncoding } from '../src/core/table-export';
 import type { RecordTemplate } from '../src/core/record-template';
@@ -42,7 +42,7 @@ function open(): TableReader {
 
 const api = {
   async open(file: File, options: Omit<OpenOptions, 'onProgress'>, onProgress?: (read: number, total: number) => void): Promise<TableInfo> {
-    const source = fileSource(file);
+    const source = await utf16AsUtf8(fileSource(file));
     const index = await openTable(source, { ...options, onProgress });
     // Only a file that opened replaces the table on screen.
     reader = new TableReader(source, index);

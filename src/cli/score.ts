@@ -23,7 +23,7 @@ import { defaultModelDir, nodeScorer } from './node-scorer';
 import type { Precision } from '../core/model-files';
 import { DEFAULT_RECORD_TEMPLATE } from '../core/record-template';
 import { columnList, composeRow, emptyMapping, guessMapping, mappingProblem, parseLabel, type ColumnMapping } from '../core/column-mapping';
-import { openTable, TableReader, type ByteSource, type TableIndex } from '../core/table';
+import { openTable, TableReader, utf16AsUtf8, type ByteSource, type TableIndex } from '../core/table';
 import { EXPORT_KINDS, OUTPUT_ENCODINGS, exportTable, type ExportKind, type OutputEncoding } from '../core/table-export';
 
 export class InputError extends Error {}
@@ -108,8 +108,9 @@ export async function main(argv: string[]): Promise<number> {
   oneOf('out-encoding', values['out-encoding']!, OUTPUT_ENCODINGS);
 
   const input = positionals[0];
-  const source = await fileSource(input);
+  const file = await fileSource(input);
   try {
+    const source = await utf16AsUtf8(file);
     // Naming columns by header says the file has one.
     const named = ['record', 'column', 'name', 'address', 'postcode', 'phone', 'extra', 'label'].some((f) => values[f as keyof typeof values] !== undefined);
     const index = await openTable(source, {
@@ -160,7 +161,7 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 0;
   } finally {
-    await source.close();
+    await file.close();
   }
 }
 

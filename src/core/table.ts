@@ -62,9 +62,7 @@ export function kindOf(name: string): TableKind {
  * UTF-8 is tried first: GB18030 decodes almost any bytes, UTF-8 rejects most non-UTF-8.
  */
 export function sniffEncoding(sample: Uint8Array, name: string): TextEncodingName {
-  if ((sample[0] === 0xff && sample[1] === 0xfe) || (sample[0] === 0xfe && sample[1] === 0xff)) {
-    throw new TableError(`${name}: UTF-16 text is not supported; save the file as UTF-8 (or GBK)`);
-  }
+  if (utf16Of(sample)) throw new TableError(`${name}: UTF-16 text: open it through utf16AsUtf8 (the table reader scans UTF-8 or GBK bytes)`);
   const nul = sample.indexOf(0);
   if (nul >= 0) throw new TableError(`${name}: a binary file, not a text table (a NUL byte at offset ${nul})`);
   if (decodes(sample, 'utf-8')) return 'utf-8';
@@ -260,9 +258,15 @@ function sniffFormat(sample: Uint8Array, name: string, kind: TableKind, encoding
 /** First pass over the file: format, header, row count, block index, warnings. */
 export async function openTable(source: ByteSource, options: OpenOptions = {}): Promise<TableIndex> {
   const name = source.name;
-  const kind = kindOf(name);
+  let kind = kindOf(name);
   if (source.size === 0) throw new TableError(`${name}: empty file, nothing to score`);
   const sample = await readSample(source);
+  // A .txt whose first line holds tabs is a table: Excel's "Unicode text" and "Text (tab
+  // delimited)" exports are .txt files.
+  if (kind === 'txt') {
+    const firstLine = sample.subarray(0, (sample.indexOf(0x0a) + 1 || sample.length + 1) - 1);
+    if (firstLine.includes(0x09)) kind = 'tsv';
+  }
   const encoding = !options.encoding || options.encoding === 'auto' ? sniffEncoding(sample, name) : options.encoding;
   const format = sniffFormat(sample, name, kind, encoding);
   const splitter = new RowSplitter(kind === 'csv' || kind === 'tsv', format.delimiter.charCodeAt(0), format.newline === '\r' ? 0x0d : 0x0a);
@@ -479,6 +483,31 @@ export class TableReader {
 }
 
 /** A table held in memory (the paste box, tests). */
+/** The UTF-16 flavour a byte-order mark announces, or null. */
+function utf16Of(head: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return null;
+}
+
+/**
+ * A UTF-16 file with a byte-order mark (Excel's "Unicode text" export, the usual way a
+ * table leaves Excel on Chinese Windows) as the same text in UTF-8, so the rest of the
+ * reader, which finds rows by scanning ASCII bytes, works on it unchanged. Decoded whole,
+ * once; any other source is returned as it is.
+ */
+export async function utf16AsUtf8(source: ByteSource): Promise<ByteSource> {
+  const encoding = utf16Of(await source.read(0, Math.min(2, source.size)));
+  if (!encoding) return source;
+  let text: string;
+  try {
+    text = new TextDecoder(encoding, { fatal: true }).decode(await source.read(0, source.size));
+  } catch {
+    throw new TableError(`${source.name}: starts with a ${encoding.toUpperCase()} byte-order mark, but its bytes are not valid ${encoding.toUpperCase()}`);
+  }
+  return bytesSource(source.name, new TextEncoder().encode(text));
+}
+
 export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
   return { name, size: bytes.length, read: async (start, end) => bytes.subarray(start, end) };
 }

@@ -180,6 +180,18 @@ describe('audit a table', () => {
     await page.close();
   });
 
+  it("Excel's Unicode text picked (.txt, UTF-16 LE, tabs): read as the table it is", async () => {
+    const { page } = await openApp();
+    const rows = makeRows(12, 2000);
+    const text = [HEADER, ...rows].map((r) => r.join('\t')).join('\r\n') + '\r\n';
+    await pick(page, 'excel-unicode.txt', new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])));
+    await page.locator('#mapping').waitFor();
+    await scoreAll(page);
+    expect(await page.locator('#results tbody tr').count()).toBe(12);
+    expect(await page.locator('#results tbody tr').first().locator('td').nth(2).textContent()).toBe(rows[0][1]);
+    await page.close();
+  });
+
   it('the paste box is a one-column table on the same path', async () => {
     const { page } = await openApp();
     await page.locator('#records').fill('张三，北京市海淀区学院路29号，邮编：100083\n\n李四，上海市浦东新区张江路88号');

@@ -76,6 +76,16 @@ describe('score CLI', () => {
     expect(failed.stderr.length).toBeLessThan(1_000);
   });
 
+  it("scores Excel's Unicode text (.txt, UTF-16 LE, tab-separated) as the table it is", async () => {
+    const input = join(tmp, 'unicode.txt');
+    const records = cases.slice(0, 3).map((c) => c.record.replace(/[\t\r\n]/g, ' '));
+    const text = ['序号\t地址', ...records.map((r, i) => `${i + 1}\t${r}`)].join('\r\n') + '\r\n';
+    writeFileSync(input, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    await score(input, '--address', '地址', '--out', join(tmp, 'unicode.csv'));
+    const out = Papa.parse<string[]>(readFileSync(join(tmp, 'unicode.csv'), 'utf8'), { skipEmptyLines: true }).data;
+    expect(out.map((r) => r.slice(0, 2))).toEqual([['序号', '地址'], ...records.map((r, i) => [String(i + 1), r])]);
+  });
+
   it('reads GBK like the page, composes template fields, guards and re-encodes the export', async () => {
     const rows = cases.slice(0, 4).map((c, i) => [i % 2 ? '=张三' : '李四', c.record, '100083', i % 2 ? '正确' : '错误']);
     const input = join(tmp, 'gbk.csv');

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import iconv from '@vscode/iconv-lite-umd';
 import Papa from 'papaparse';
-import { bytesSource, guessHeader, openTable, sniffEncoding, TableReader, type OpenOptions } from '../../src/core/table';
+import { bytesSource, guessHeader, openTable, sniffEncoding, TableReader, utf16AsUtf8, type OpenOptions } from '../../src/core/table';
 import { columnList, composeRow, guessMapping, mappingProblem } from '../../src/core/column-mapping';
 import { exportTable, guardCell, type ExportKind, type OutputEncoding } from '../../src/core/table-export';
 import { DEFAULT_RECORD_TEMPLATE } from '../../src/core/record-template';
@@ -100,13 +100,35 @@ describe('reading tables', () => {
     ['header.csv', utf8('name,address\n'), /header\.csv: header only, no records/],
     ['image.csv', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), /image\.csv: a binary file, not a text table \(a NUL byte at offset 8\)/],
     ['latin.csv', new Uint8Array([...utf8('name\nabc'), 0xff, 0xfe, 0xff, 0x0a]), /latin\.csv: unknown encoding: .*neither UTF-8 nor GBK\/GB18030 \(first bad byte at offset 8\)/],
-    ['utf16.csv', new Uint8Array([0xff, 0xfe, 0x61, 0x00]), /utf16\.csv: UTF-16 text is not supported/],
     ['open.csv', utf8('name,address\n张三,"北京\n李四,上海\n'), /open\.csv row 2: .*(unterminated|never closed)/i],
     ['bad.jsonl', utf8('{"a":\n\n[1]\n'), /bad\.jsonl: no line is a JSON object \(line 1: not valid JSON/],
     ['list.jsonl', utf8('[1,2]\n'), /list\.jsonl: no line is a JSON object \(line 1: not a JSON object\)/],
     ['x.xlsx', utf8('a'), /x\.xlsx: unsupported file type '\.xlsx'/],
   ])('refuses %s with a message naming the file and row', async (name, bytes, message) => {
     await expect(open(name, bytes)).rejects.toThrow(message);
+  });
+
+  it.each([
+    ['utf-16le', [0xff, 0xfe]],
+    ['utf-16be', [0xfe, 0xff]],
+  ] as const)("reads %s with a byte-order mark, a .txt with tabs as the table it is (Excel's Unicode text)", async (encoding, bom) => {
+    const text = '姓名\t地址\r\n张三\t北京市海淀区学院路29号\r\n李四\t上海市静安区南京西路1000号\r\n';
+    const le = Buffer.from(text, 'utf16le');
+    const body = encoding === 'utf-16le' ? le : Buffer.from(le).swap16();
+    const source = await utf16AsUtf8(bytesSource('unicode.txt', new Uint8Array([...bom, ...body])));
+    const index = await openTable(source);
+    expect([index.kind, index.encoding, index.header, index.rowCount]).toEqual(['tsv', 'utf-8', ['姓名', '地址'], 2]);
+    expect(await new TableReader(source, index).range(0, 2)).toEqual([
+      ['张三', '北京市海淀区学院路29号'],
+      ['李四', '上海市静安区南京西路1000号'],
+    ]);
+    const plain = bytesSource('plain.csv', utf8('a\n'));
+    expect(await utf16AsUtf8(plain)).toBe(plain); // anything else passes through untouched
+  });
+
+  it('refuses UTF-16 whose bytes are not UTF-16, and names the file', async () => {
+    const lone = new Uint8Array([0xff, 0xfe, 0x00, 0xd8, 0x61, 0x00]); // a lone high surrogate
+    await expect(utf16AsUtf8(bytesSource('bad16.txt', lone))).rejects.toThrow(/bad16\.txt: starts with a UTF-16LE byte-order mark, but its bytes are not valid UTF-16LE/);
   });
 
   it('skips a broken JSONL line with a warning that names its line, and reads the rest', async () => {
