@@ -3,9 +3,12 @@
  * (src/storage/db.ts) that is written through on every change, and their TRL export.
  */
 import { pairsJsonl } from '../core/pairs';
-import { clearCorrections, deleteCorrection, listCorrections, saveCorrection, type Correction } from '../storage/db';
+import { clearCorrections, correctionKey, deleteCorrection, isQuotaError, listCorrections, saveCorrection, type Correction } from '../storage/db';
 
 export type { Correction };
+
+/** A decision the page holds: saved in IndexedDB, or (storage full or failing) in memory only. */
+export type HeldCorrection = Correction & { unsaved?: true };
 
 export interface Decision {
   model: string;
@@ -46,7 +49,9 @@ async function askPersistence(): Promise<Persistence> {
 
 class CorrectionsState {
   /** Oldest first. */
-  list = $state.raw<Correction[]>([]);
+  list = $state.raw<HeldCorrection[]>([]);
+  /** Decisions the storage refused, kept in this page (and in the export) until it closes. */
+  unsaved = $derived(this.list.filter((c) => c.unsaved).length);
   persistence = $state<Persistence>('unknown');
   byKey = $derived(new Map(this.list.map((c) => [c.key, c])));
   error = $state<string | null>(null);
@@ -59,46 +64,69 @@ class CorrectionsState {
 
   async refresh(): Promise<void> {
     try {
-      this.list = await listCorrections();
+      const stored = await listCorrections();
+      // A decision held unsaved is newer than what the storage has for that record.
+      const held = this.list.filter((c) => c.unsaved);
+      const heldKeys = new Set(held.map((c) => c.key));
+      this.list = [...stored.filter((c) => !heldKeys.has(c.key)), ...held];
       if (this.list.length > 0 && this.persistence === 'unknown') this.persistence = await askPersistence();
     } catch (e) {
       this.error = `Could not read the saved corrections: ${(e as Error).message}`;
     }
   }
 
-  /** Save one decision (committed before this resolves); returns the one it replaced. */
-  async decide(d: Decision): Promise<{ saved: Correction; replaced?: Correction } | null> {
+  /**
+   * Save one decision (committed before this resolves); returns the one it replaced. When
+   * the storage refuses it (quota full, storage disabled) the decision is not lost: it is
+   * held in this page, marked unsaved, counted in the export, and the page says so.
+   */
+  async decide(d: Decision): Promise<{ saved: HeldCorrection; replaced?: HeldCorrection } | null> {
+    let saved: HeldCorrection;
     try {
-      const saved = await saveCorrection({ ...d, at: Date.now() });
-      const replaced = this.byKey.get(saved.key);
-      this.list = [...this.list.filter((c) => c.key !== saved.key), saved];
+      saved = await saveCorrection({ ...d, at: Date.now() });
       this.error = null;
-      if (this.persistence === 'unknown') this.persistence = await askPersistence();
-      return { saved, replaced };
     } catch (e) {
-      this.error = `Could not save the correction: ${(e as Error).message}`;
-      return null;
+      try {
+        saved = { ...d, at: Date.now(), key: await correctionKey(d.model, d.record), unsaved: true };
+      } catch {
+        this.error = `Could not save the correction: ${(e as Error).message}`;
+        return null;
+      }
+      const why = isQuotaError(e) ? "the browser's storage is full" : (e as Error).message;
+      this.error = `Not saved (${why}): this page holds the decision until it is closed. Export the corrections to keep it.`;
     }
+    const replaced = this.byKey.get(saved.key);
+    this.list = [...this.list.filter((c) => c.key !== saved.key), saved];
+    if (this.persistence === 'unknown' && !saved.unsaved) this.persistence = await askPersistence();
+    return { saved, replaced };
   }
 
   /** Put back what a decision replaced (undo). */
-  async restore(key: string, previous?: Correction): Promise<void> {
+  async restore(key: string, previous?: HeldCorrection): Promise<void> {
+    // What undo takes back may be held only here (unsaved): drop it here as well.
+    this.list = this.list.filter((c) => c.key !== key);
     await this.guard(async () => {
-      if (previous) await saveCorrection(previous);
-      else await deleteCorrection(key);
+      if (previous) {
+        const { unsaved: _, ...stored } = previous;
+        await saveCorrection(stored);
+      } else await deleteCorrection(key);
     });
   }
 
   async flip(key: string): Promise<void> {
     const c = this.byKey.get(key);
-    if (c) await this.guard(() => saveCorrection({ ...c, correct: !c.correct, at: Date.now() }));
+    if (!c) return;
+    const { unsaved: _, ...stored } = c;
+    await this.guard(() => saveCorrection({ ...stored, correct: !c.correct, at: Date.now() }));
   }
 
   async remove(key: string): Promise<void> {
+    this.list = this.list.filter((c) => c.key !== key); // an unsaved one lives only here
     await this.guard(() => deleteCorrection(key));
   }
 
   async clear(): Promise<void> {
+    this.list = [];
     await this.guard(() => clearCorrections());
   }
 
