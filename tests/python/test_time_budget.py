@@ -85,13 +85,14 @@ def test_train_stops_on_the_clock_and_records_its_steps(pipeline, tmp_path):
     result = run(
         "twinscore.model", "--dataset_name", str(pipeline["data"]), "--output_dir", str(out), "--tiny",
         "--max_steps", "100000", "--max_train_minutes", "0.15", "--per_device_train_batch_size", "8",
-        "--learning_rate", "1e-3", "--warmup_steps", "1", "--lr_scheduler_type", "cosine",
-        "--eval_strategy", "no", "--save_strategy", "no", "--report_to", "none", "--logging_steps", "1",
+        "--learning_rate", "1e-3", "--warmup_steps", "5", "--lr_scheduler_type", "cosine",
+        "--eval_strategy", "no", "--save_strategy", "no", "--report_to", "none", "--logging_steps", "5",
     )
     state = json.loads((out / "trainer_state.json").read_text())
-    # How many steps fit in 9 s depends on the machine's load (6 on a busy 2-core box, hundreds
-    # on an idle one): what must hold is that it stopped on the clock, far short of max_steps.
-    assert 3 <= state["global_step"] < 100_000, result.stderr[-2000:]
+    # The schedule is first replanned at step 20 (TimeBudget marks the pace at 10 and replans
+    # every 10): the decay check below needs the 9 s to hold more than that. An idle 2-core
+    # box runs hundreds; one busy with a training run beside the tests may run 6 and fail here.
+    assert 20 < state["global_step"] < 100_000, result.stderr[-2000:]
     assert state["log_history"][-1]["train_runtime"] < 9 + 5  # the 9 s budget, plus the last step and saving
     lrs = [h["learning_rate"] for h in state["log_history"] if "learning_rate" in h]
     assert lrs[-1] < 0.3 * max(lrs)  # decayed towards the stop, not towards step 100,000
