@@ -47,6 +47,13 @@ async function askPersistence(): Promise<Persistence> {
   }
 }
 
+/**
+ * Tabs of the page share one database but each holds its own copy of the list: a tab that
+ * changes a decision tells the others, which re-read it, so none shows a stale count or
+ * flips a decision another tab has changed since.
+ */
+const CHANNEL = 'twinscore-corrections';
+
 class CorrectionsState {
   /** Oldest first. */
   list = $state.raw<HeldCorrection[]>([]);
@@ -56,6 +63,18 @@ class CorrectionsState {
   byKey = $derived(new Map(this.list.map((c) => [c.key, c])));
   error = $state<string | null>(null);
   private loaded: Promise<void> | null = null;
+  private channel: BroadcastChannel | null = null;
+
+  constructor() {
+    if (typeof BroadcastChannel === 'undefined') return;
+    this.channel = new BroadcastChannel(CHANNEL);
+    this.channel.onmessage = () => void this.refresh();
+  }
+
+  /** Another tab re-reads the store (a message never reaches the tab that sent it). */
+  private announce(): void {
+    this.channel?.postMessage('changed');
+  }
 
   load(): Promise<void> {
     this.loaded ??= this.refresh();
@@ -97,6 +116,7 @@ class CorrectionsState {
     }
     const replaced = this.byKey.get(saved.key);
     this.list = [...this.list.filter((c) => c.key !== saved.key), saved];
+    if (!saved.unsaved) this.announce();
     if (this.persistence === 'unknown' && !saved.unsaved) this.persistence = await askPersistence();
     return { saved, replaced };
   }
@@ -141,6 +161,7 @@ class CorrectionsState {
     } catch (e) {
       this.error = `Could not change the saved corrections: ${(e as Error).message}`;
     }
+    this.announce();
     await this.refresh();
   }
 }
