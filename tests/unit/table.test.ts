@@ -131,6 +131,19 @@ describe('reading tables', () => {
     await expect(utf16AsUtf8(bytesSource('bad16.txt', lone))).rejects.toThrow(/bad16\.txt: starts with a UTF-16LE byte-order mark, but its bytes are not valid UTF-16LE/);
   });
 
+  it('splits a .txt with CR-only line ends (classic Mac) into its records', async () => {
+    const text = '北京市海淀区学院路29号\r上海市静安区南京西路1000号\r广州市天河区体育西路191号\r';
+    const index = await open('mac.txt', utf8(text));
+    expect([index.kind, index.rowCount]).toEqual(['txt', 3]);
+    expect(await new TableReader(bytesSource('mac.txt', utf8(text)), index).range(0, 3)).toEqual([
+      ['北京市海淀区学院路29号'],
+      ['上海市静安区南京西路1000号'],
+      ['广州市天河区体育西路191号'],
+    ]);
+    const long = await open('mac-long.txt', utf8('北京市海淀区学院路29号\r'.repeat(10_000))); // several 64 KB blocks
+    expect([long.rowCount, long.blocks.length > 1]).toEqual([10_000, true]);
+  });
+
   it('skips a broken JSONL line with a warning that names its line, and reads the rest', async () => {
     const text = '{"address":"北京"}\n\n{"address":\n[1]\n{"address":"上海"}\n';
     const index = await open('one-bad.jsonl', utf8(text));
