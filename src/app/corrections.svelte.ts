@@ -2,8 +2,8 @@
  * The human decisions, as the page shows them: a mirror of IndexedDB's corrections store
  * (src/storage/db.ts) that is written through on every change, and their TRL export.
  */
-import { pairsJsonl } from '../core/pairs';
-import { clearCorrections, correctionKey, deleteCorrection, isQuotaError, listCorrections, saveCorrection, type Correction } from '../storage/db';
+import { pairsJsonl, parsePairsJsonl } from '../core/pairs';
+import { clearCorrections, correctionKey, deleteCorrection, isQuotaError, listCorrections, saveCorrection, saveCorrections, type Correction } from '../storage/db';
 
 export type { Correction };
 
@@ -152,6 +152,41 @@ class CorrectionsState {
 
   exportJsonl(): string {
     return exportLines(this.list);
+  }
+
+  /**
+   * Merge a corrections file (this app's export, a colleague's, another machine's) by
+   * record. The file carries no times, so its decisions count as made now, in file order:
+   * a record it decides differently takes the file's decision; one it decides the same is
+   * left as it was. All or nothing: a bad line or a failed write changes nothing.
+   */
+  async importJsonl(text: string, name: string): Promise<{ added: number; changed: number; unchanged: number }> {
+    const decisions = parsePairsJsonl(text, name); // throws PairsError naming the line
+    const latest = new Map<string, HeldCorrection>();
+    for (const c of [...this.list].sort((a, b) => a.at - b.at)) latest.set(c.record, c);
+    const model = `imported: ${name}`;
+    const now = Date.now();
+    const counts = { added: 0, changed: 0, unchanged: 0 };
+    const writes: Correction[] = [];
+    const inFile = new Map(decisions.map((d) => [d.record, d.correct])); // a record twice in the file: its last line
+    for (const [record, correct] of inFile) {
+      const before = latest.get(record);
+      if (before && before.correct === correct) {
+        counts.unchanged++;
+        continue;
+      }
+      counts[before ? 'changed' : 'added']++;
+      writes.push({ key: await correctionKey(model, record), model, record, correct, pCorrect: Number.NaN, at: now + writes.length });
+    }
+    try {
+      await saveCorrections(writes);
+    } catch (e) {
+      const why = isQuotaError(e) ? "the browser's storage is full" : (e as Error).message;
+      throw new Error(`${name}: not imported (${why}); nothing was changed`);
+    }
+    this.announce();
+    await this.refresh();
+    return counts;
   }
 
   private async guard(work: () => Promise<unknown>): Promise<void> {

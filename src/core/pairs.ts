@@ -45,3 +45,43 @@ export function pairsJsonl(records: Iterable<LabelledText>): string {
   for (const r of records) out += pairLine(toPair(r.record, r.correct)) + '\n';
   return out;
 }
+
+/** A corrections file that is not what pairsJsonl writes; names the file and line. */
+export class PairsError extends Error {
+  override name = 'PairsError';
+}
+
+/**
+ * The decisions in a file pairsJsonl wrote (this app's export, or write_pairs in Python),
+ * in file order. Strict: a line that is not exactly such a pair (the record the same on
+ * both sides, one label word chosen and the other rejected, scores 1 and 0) refuses the
+ * whole file, so an import is all or nothing.
+ */
+export function parsePairsJsonl(text: string, name: string): LabelledText[] {
+  const out: LabelledText[] = [];
+  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return;
+    const where = `${name} line ${i + 1}`;
+    let pair: unknown;
+    try {
+      pair = JSON.parse(line);
+    } catch (e) {
+      throw new PairsError(`${where}: not valid JSON (${(e as Error).message})`);
+    }
+    const p = pair as Partial<PreferencePair> | null;
+    const side = (m: unknown) => Array.isArray(m) && m.length === 2 && m[0]?.role === 'user' && m[1]?.role === 'assistant' && typeof m[0].content === 'string';
+    if (!p || typeof p !== 'object' || !side(p.chosen) || !side(p.rejected)) {
+      throw new PairsError(`${where}: not a preference pair (chosen and rejected, each a user turn and an assistant turn)`);
+    }
+    const [chosen, rejected] = [p.chosen!, p.rejected!];
+    if (chosen[0].content !== rejected[0].content) throw new PairsError(`${where}: chosen and rejected hold different records`);
+    const labels = [chosen[1].content, rejected[1].content];
+    if (!(labels[0] === LABEL_CORRECT && labels[1] === LABEL_WRONG) && !(labels[0] === LABEL_WRONG && labels[1] === LABEL_CORRECT)) {
+      throw new PairsError(`${where}: the assistant turns are ${JSON.stringify(labels)}, not ${LABEL_CORRECT} and ${LABEL_WRONG}`);
+    }
+    if (p.score_chosen !== 1 || p.score_rejected !== 0) throw new PairsError(`${where}: score_chosen must be 1 and score_rejected 0`);
+    out.push({ record: chosen[0].content, correct: labels[0] === LABEL_CORRECT });
+  });
+  if (out.length === 0) throw new PairsError(`${name}: no decisions in it (empty file)`);
+  return out;
+}

@@ -87,6 +87,12 @@ export async function saveCorrection(c: Omit<Correction, 'key'> & { key?: string
   return correction;
 }
 
+/** Several decisions in one transaction: all are committed, or none (an import). */
+export async function saveCorrections(list: Correction[]): Promise<void> {
+  const tx = (await db()).transaction('corrections', 'readwrite', { durability: 'strict' });
+  await Promise.all([...list.map((c) => tx.store.put(c)), tx.done]);
+}
+
 export async function deleteCorrection(key: string): Promise<void> {
   await (await db()).delete('corrections', key);
 }
