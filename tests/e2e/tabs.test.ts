@@ -27,15 +27,24 @@ it('a decision in one tab shows in the other, which then flips the latest one', 
   await a.locator('#results tbody tr').first().waitFor({ timeout: 120_000 });
   await a.locator('#start-review').click();
   await a.locator('#review-record').waitFor();
-  await a.keyboard.press('y');
+  // Review drops a key pressed while the last one is at work: press until it took effect
+  // (each key here is idempotent once it has: y on the one record, u with nothing to undo).
+  const press = async (key: string, progress: RegExp) => {
+    await expect
+      .poll(async () => {
+        await a.keyboard.press(key);
+        return a.locator('#review-progress').textContent();
+      })
+      .toMatch(progress);
+  };
+  await press('y', /^1 reviewed/);
   await expect.poll(() => count(b)).toBe('1'); // no reload
   await expect.poll(() => b.locator('#corrections .decision').textContent()).toBe('correct');
 
   // Tab a decides again (wrong); tab b, told, flips what is stored now: back to correct.
-  await a.keyboard.press('u');
-  await expect.poll(() => a.locator('#review-progress').textContent()).toMatch(/^0 reviewed/);
+  await press('u', /^0 reviewed/);
   await expect.poll(() => count(b)).toBe('0');
-  await a.keyboard.press('n');
+  await press('n', /^1 reviewed/);
   await expect.poll(() => b.locator('#corrections .decision').textContent()).toBe('wrong');
   await b.locator('#corrections .flip').first().click();
   await expect.poll(() => a.locator('#corrections .decision').textContent()).toBe('correct');
