@@ -31,9 +31,13 @@ it('exports, clears, imports the same bytes back, merges a changed file and refu
   await page.locator('#results tbody tr').nth(RECORDS.length - 1).waitFor({ timeout: 120_000 });
   await page.locator('#start-review').click();
   await page.locator('#review-record').waitFor();
+  const shown = () => page.locator('#review-record').textContent();
   for (const [i, key] of ['y', 'n', 'y'].entries()) {
+    const record = await shown();
     await page.keyboard.press(key);
     await expect.poll(() => page.locator('#review-progress').textContent()).toMatch(new RegExp(`^${i + 1} reviewed`));
+    // Review drops a key pressed while the last one is at work: the next record first.
+    if (i < 2) await expect.poll(shown).not.toBe(record);
   }
   await page.locator('#corrections-panel summary').click();
   const count = () => page.locator('#corrections-count').textContent();
