@@ -18,6 +18,7 @@ rewards within 1e-4, or the bench stops.
 from __future__ import annotations
 
 import argparse
+import re
 import json
 import resource
 import sys
@@ -33,11 +34,17 @@ def peak_rss_mb() -> float:
 
 
 def make_records(n: int, seed: int) -> list[str]:
-    """The lead's generator when present (realistic records), the toy records otherwise."""
+    """The lead's generator when present (realistic records), the toy records otherwise.
+
+    records.txt holds one record per line, and the generator writes some records with their
+    fields on separate lines (as people paste them): those lines are joined with a space,
+    another separator the records use. Speed depends on a record's length, not on which
+    separator it has.
+    """
     try:
         from twinscore.records.generate import generate
 
-        return [r.text for r in generate(n, seed=seed)]
+        return [re.sub(r"\s*[\r\n]+\s*", " ", r.text) for r in generate(n, seed=seed)]
     except ImportError:
         from twinscore.dataset.toy import toy_records
 

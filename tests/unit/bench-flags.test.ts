@@ -3,7 +3,9 @@
  * load, no browser), saying which flag and what was given.
  */
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -24,4 +26,18 @@ it.each([
   expect(result.status, result.stdout).not.toBe(0);
   expect(result.stderr).toMatch(message);
   expect(Date.now() - started).toBeLessThan(30_000); // refused up front, before a model or a browser
+});
+
+it("writes the bench's records one per line, the generator's multi-line records joined", () => {
+  // The generator writes some records with their fields on separate lines; records.txt
+  // must still hold exactly --n records (npm run bench stopped at the first such record).
+  const out = join(mkdtempSync(join(tmpdir(), 'bench-records-')), 'records.txt');
+  const result = spawnSync(resolve(ROOT, '.venv/bin/python'), ['bench/torch_bench.py', 'records', '--n', '3000', '--out', out], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONPATH: resolve(ROOT, 'training') },
+  });
+  expect(result.status, result.stderr).toBe(0);
+  const lines = readFileSync(out, 'utf8').split('\n').filter((l) => l !== '');
+  expect(lines).toHaveLength(3000);
 });
