@@ -47,6 +47,9 @@ async function askPersistence(): Promise<Persistence> {
   }
 }
 
+/** Why a write to the corrections store failed, in words for the page. */
+const storageProblem = (e: unknown) => (isQuotaError(e) ? "the browser's storage is full" : (e as Error).message);
+
 /**
  * Tabs of the page share one database but each holds its own copy of the list: a tab that
  * changes a decision tells the others, which re-read it, so none shows a stale count or
@@ -111,13 +114,14 @@ class CorrectionsState {
         this.error = `Could not save the correction: ${(e as Error).message}`;
         return null;
       }
-      const why = isQuotaError(e) ? "the browser's storage is full" : (e as Error).message;
-      this.error = `Not saved (${why}): this page holds the decision until it is closed. Export the corrections to keep it.`;
+      this.error = `Not saved (${storageProblem(e)}): this page holds the decision until it is closed. Export the corrections to keep it.`;
     }
     const replaced = this.byKey.get(saved.key);
     this.list = [...this.list.filter((c) => c.key !== saved.key), saved];
-    if (!saved.unsaved) this.announce();
-    if (this.persistence === 'unknown' && !saved.unsaved) this.persistence = await askPersistence();
+    if (!saved.unsaved) {
+      this.announce();
+      if (this.persistence === 'unknown') this.persistence = await askPersistence();
+    }
     return { saved, replaced };
   }
 
@@ -181,8 +185,7 @@ class CorrectionsState {
     try {
       await saveCorrections(writes);
     } catch (e) {
-      const why = isQuotaError(e) ? "the browser's storage is full" : (e as Error).message;
-      throw new Error(`${name}: not imported (${why}); nothing was changed`);
+      throw new Error(`${name}: not imported (${storageProblem(e)}); nothing was changed`);
     }
     this.announce();
     await this.refresh();

@@ -112,7 +112,7 @@ function parseBlock(
   firstRow: number,
   name: string,
   firstLine = 1,
-  skipped?: (line: number, message: string) => void,
+  skipped?: (line: number, reason: string) => void,
 ): string[][] | Record<string, unknown>[] {
   if (f.kind === 'txt') return text.split(/\r\n|\n|\r/).filter((l) => l !== '').map((l) => [l]);
   if (f.kind === 'jsonl') {
@@ -123,11 +123,11 @@ function parseBlock(
       try {
         value = JSON.parse(line);
       } catch (e) {
-        skipped?.(firstLine + i, `not valid JSON (${(e as Error).message}); line skipped`);
+        skipped?.(firstLine + i, `not valid JSON (${(e as Error).message})`);
         return;
       }
       if (!value || typeof value !== 'object' || Array.isArray(value)) {
-        skipped?.(firstLine + i, 'not a JSON object; line skipped');
+        skipped?.(firstLine + i, 'not a JSON object');
         return;
       }
       out.push(value as Record<string, unknown>);
@@ -264,8 +264,8 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
   // A .txt whose first line holds tabs is a table: Excel's "Unicode text" and "Text (tab
   // delimited)" exports are .txt files.
   if (kind === 'txt') {
-    const firstLine = sample.subarray(0, (sample.indexOf(0x0a) + 1 || sample.length + 1) - 1);
-    if (firstLine.includes(0x09)) kind = 'tsv';
+    const end = sample.findIndex((b) => b === 0x0a || b === 0x0d);
+    if ((end < 0 ? sample : sample.subarray(0, end)).includes(0x09)) kind = 'tsv';
   }
   const encoding = !options.encoding || options.encoding === 'auto' ? sniffEncoding(sample, name) : options.encoding;
   const format = sniffFormat(sample, name, kind, encoding);
@@ -281,10 +281,10 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
   let width = -1;
   let records = 0;
   let lines = 0;
-  let firstSkipped = null as { line: number; message: string } | null; // set inside skipped(): no narrowing to null
-  const skipped = (line: number, message: string) => {
-    firstSkipped ??= { line, message };
-    warn({ row: line, message });
+  let firstSkipped = null as { line: number; reason: string } | null; // set inside skipped(): no narrowing to null
+  const skipped = (line: number, reason: string) => {
+    firstSkipped ??= { line, reason };
+    warn({ row: line, message: `${reason}; line skipped` });
   };
   let pending = new Uint8Array(0);
   let pendingStart = 0;
@@ -353,8 +353,7 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
   if (pending.length > 0) cutBlock(pending.length);
   if (splitter.openQuote) throw new TableError(`${name} row ${records}: a quoted field is never closed`);
   if (records === 0 && firstSkipped) {
-    const { line, message } = firstSkipped;
-    throw new TableError(`${name}: no line is a JSON object (line ${line}: ${message.replace('; line skipped', '')})`);
+    throw new TableError(`${name}: no line is a JSON object (line ${firstSkipped.line}: ${firstSkipped.reason})`);
   }
   if (records === 0) throw new TableError(`${name}: empty file, nothing to score`);
 
@@ -482,7 +481,6 @@ export class TableReader {
   }
 }
 
-/** A table held in memory (the paste box, tests). */
 /** The UTF-16 flavour a byte-order mark announces, or null. */
 function utf16Of(head: Uint8Array): 'utf-16le' | 'utf-16be' | null {
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
@@ -508,6 +506,7 @@ export async function utf16AsUtf8(source: ByteSource): Promise<ByteSource> {
   return bytesSource(source.name, new TextEncoder().encode(text));
 }
 
+/** A table held in memory (the paste box, tests). */
 export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
   return { name, size: bytes.length, read: async (start, end) => bytes.subarray(start, end) };
 }
