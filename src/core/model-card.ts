@@ -102,20 +102,21 @@ interface TestMetrics {
  * The overall evaluation lines the card lists: the held-out test split with the rule
  * baseline when twinscore-card wrote metrics.test, else the exporter's eval split.
  */
-export function overallMetrics(manifest: Manifest): { name: string; split: string; n: number; metrics: Metrics }[] {
+/** `key` names the line for the page's catalog (card.line.<key>); `name` is its English. */
+export function overallMetrics(manifest: Manifest): { key: string; name: string; split: string; n: number; metrics: Metrics }[] {
   const isMetrics = (v: unknown): v is Metrics => !!v && typeof v === 'object' && typeof (v as Metrics).accuracy === 'number';
   const test = manifest.metrics.test as TestMetrics | undefined;
-  const lines: [unknown, string, string][] = test
+  const lines: [unknown, string, string, string][] = test
     ? [
-        [test.model_int8, 'model, int8 (what WASM runs)', 'test'],
-        [test.model_fp32, 'model, fp32', 'test'],
-        [test.baseline, 'rule baseline', 'test'],
+        [test.model_int8, 'int8', 'model, int8 (what WASM runs)', 'test'],
+        [test.model_fp32, 'fp32', 'model, fp32', 'test'],
+        [test.baseline, 'baseline', 'rule baseline', 'test'],
       ]
     : [
-        [manifest.metrics.onnx_int8, 'model, int8 (what WASM runs)', 'eval'],
-        [manifest.metrics.pytorch, 'model, PyTorch', 'eval'],
+        [manifest.metrics.onnx_int8, 'int8', 'model, int8 (what WASM runs)', 'eval'],
+        [manifest.metrics.pytorch, 'pytorch', 'model, PyTorch', 'eval'],
       ];
-  return lines.flatMap(([m, name, split]) => (isMetrics(m) ? [{ name, split, n: test?.n ?? m.n, metrics: m }] : []));
+  return lines.flatMap(([m, key, name, split]) => (isMetrics(m) ? [{ key, name, split, n: test?.n ?? m.n, metrics: m }] : []));
 }
 
 export interface RealworldMetrics {
