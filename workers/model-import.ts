@@ -10,6 +10,7 @@ import { loadModel, readVerified, type LoadedModel, type ModelSource } from '../
 import { ModelError } from '../src/core/manifest';
 import { storeModelFiles } from '../src/storage/db';
 import { storedSource } from '../src/storage/model-cache';
+import { t } from '../src/i18n';
 
 export interface DroppedFile {
   /** Path inside what was dropped: "my-model/onnx/model_quantized.onnx", or "my-model.zip". */
@@ -71,11 +72,11 @@ async function unpack(label: string, dropped: DroppedFile[]): Promise<Map<string
       });
     } catch (e) {
       if (e instanceof ModelError) throw e;
-      throw new ModelError(`${d.path}: not a readable zip file (${(e as Error).message})`);
+      throw new ModelError(t('model_import.bad_zip', { path: d.path, why: (e as Error).message }));
     }
     for (const [name, data] of Object.entries(entries)) files.set(name, data);
   }
-  if (files.size === 0) throw new ModelError(`${label}: nothing to import (no files)`);
+  if (files.size === 0) throw new ModelError(t('model_import.no_files', { label }));
   return files;
 }
 
@@ -83,7 +84,7 @@ async function unpack(label: string, dropped: DroppedFile[]): Promise<Map<string
 function modelFolder(label: string, files: Map<string, Uint8Array>): Map<string, Uint8Array> {
   const manifests = [...files.keys()].filter((p) => p === 'manifest.json' || p.endsWith('/manifest.json'));
   if (manifests.length === 0) {
-    throw new ModelError(`${label}: no manifest.json. Drop the folder twinscore-export wrote (public/models/<name>/) or a zip of it.`);
+    throw new ModelError(t('model_import.no_manifest', { label }));
   }
   const root = manifests.sort((a, b) => a.length - b.length)[0].slice(0, -'manifest.json'.length);
   return new Map([...files].filter(([p]) => p.startsWith(root)).map(([p, b]) => [p.slice(root.length), b]));
@@ -110,7 +111,7 @@ export async function importModel(label: string, dropped: DroppedFile[], reserve
   // loadModel checked what scoring reads; an exported folder holds the rest too.
   for (const path of Object.keys(manifest.files)) await readVerified(source, manifest, path);
   if (reserved.includes(manifest.name)) {
-    throw new ModelError(`${label}/manifest.json: the name ${manifest.name} is taken by the app's own model; export yours with another --name`);
+    throw new ModelError(t('model_import.name_taken', { label, name: manifest.name }));
   }
   try {
     await storeModelFiles(
@@ -119,7 +120,7 @@ export async function importModel(label: string, dropped: DroppedFile[], reserve
     );
   } catch (e) {
     inMemory.set(manifest.name, memorySource(`${label} (in memory)`, new Map(keep.map((p) => [p, files.get(p)!]))));
-    return { name: manifest.name, warning: `${(e as Error).message} The model works until this page is closed.` };
+    return { name: manifest.name, warning: t('model_import.until_closed', { why: (e as Error).message }) };
   }
   return { name: manifest.name };
 }

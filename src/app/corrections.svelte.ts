@@ -4,6 +4,7 @@
  */
 import { pairsJsonl, parsePairsJsonl } from '../core/pairs';
 import { clearCorrections, correctionKey, deleteCorrection, isQuotaError, listCorrections, saveCorrection, saveCorrections, type Correction } from '../storage/db';
+import { t } from './locale.svelte';
 
 export type { Correction };
 
@@ -48,7 +49,7 @@ async function askPersistence(): Promise<Persistence> {
 }
 
 /** Why a write to the corrections store failed, in words for the page. */
-const storageProblem = (e: unknown) => (isQuotaError(e) ? "the browser's storage is full" : (e as Error).message);
+const storageProblem = (e: unknown) => (isQuotaError(e) ? t('corrections.storage_full') : (e as Error).message);
 
 /**
  * Tabs of the page share one database but each holds its own copy of the list: a tab that
@@ -93,7 +94,7 @@ class CorrectionsState {
       this.list = [...stored.filter((c) => !heldKeys.has(c.key)), ...held];
       if (this.list.length > 0 && this.persistence === 'unknown') this.persistence = await askPersistence();
     } catch (e) {
-      this.error = `Could not read the saved corrections: ${(e as Error).message}`;
+      this.error = t('corrections.unreadable', { why: (e as Error).message });
     }
   }
 
@@ -111,10 +112,10 @@ class CorrectionsState {
       try {
         saved = { ...d, at: Date.now(), key: await correctionKey(d.model, d.record), unsaved: true };
       } catch {
-        this.error = `Could not save the correction: ${(e as Error).message}`;
+        this.error = t('corrections.unsavable', { why: (e as Error).message });
         return null;
       }
-      this.error = `Not saved (${storageProblem(e)}): this page holds the decision until it is closed. Export the corrections to keep it.`;
+      this.error = t('corrections.held', { why: storageProblem(e) });
     }
     const replaced = this.byKey.get(saved.key);
     this.list = [...this.list.filter((c) => c.key !== saved.key), saved];
@@ -185,7 +186,7 @@ class CorrectionsState {
     try {
       await saveCorrections(writes);
     } catch (e) {
-      throw new Error(`${name}: not imported (${storageProblem(e)}); nothing was changed`);
+      throw new Error(t('corrections.not_imported', { file: name, why: storageProblem(e) }));
     }
     this.announce();
     await this.refresh();
@@ -197,7 +198,7 @@ class CorrectionsState {
       await work();
       this.error = null;
     } catch (e) {
-      this.error = `Could not change the saved corrections: ${(e as Error).message}`;
+      this.error = t('corrections.unchangeable', { why: (e as Error).message });
     }
     this.announce();
     await this.refresh();

@@ -5,6 +5,7 @@
  * shows which kinds of error the model catches.
  */
 import { audit } from './audit.svelte';
+import { t } from './locale.svelte';
 
 export const DEMO_FILE = 'demo.csv';
 
@@ -22,7 +23,7 @@ class DemoState {
       const file = new File([await response.blob()], DEMO_FILE, { type: 'text/csv' });
       if (await audit.open(file)) await audit.start();
     } catch (e) {
-      this.error = `The demo could not start: ${(e as Error).message}`;
+      this.error = t('demo.failed', { why: (e as Error).message });
     } finally {
       this.loading = false;
     }

@@ -6,6 +6,7 @@
 import type { Explanation } from '../core/explain';
 import type { HowItWorks } from '../core/how-it-works';
 import { scoring } from './scoring.svelte';
+import { t } from './locale.svelte';
 
 export interface SpeedMeasurement {
   records: number;
@@ -65,7 +66,7 @@ class Insight {
       const seconds = (performance.now() - started) / 1000;
       this.speed = { records: n, seconds, backend: model.backend, model: model.name };
     } catch (e) {
-      this.speedError = `Speed measurement failed: ${(e as Error).message}`;
+      this.speedError = t('card.speed_failed', { why: (e as Error).message });
     } finally {
       this.measuring = false;
     }

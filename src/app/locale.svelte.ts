@@ -17,7 +17,7 @@ function saved(): string | null {
 }
 
 class PageLocale {
-  current = $state<Locale>(pickLocale(navigator.languages ?? [navigator.language], saved()));
+  current = $state<Locale>(pickLocale(globalThis.navigator?.languages ?? [], saved()));
   /** Told of every change (the workers translate their own messages). */
   private listeners: ((l: Locale) => void)[] = [];
 
@@ -42,8 +42,10 @@ class PageLocale {
 
   private apply(): void {
     setLocale(this.current);
-    document.documentElement.lang = this.current;
-    document.title = i18n.t('app.title');
+    if (typeof document !== 'undefined') {
+      document.documentElement.lang = this.current;
+      document.title = i18n.t('app.title');
+    }
     for (const listener of this.listeners) listener(this.current);
   }
 }

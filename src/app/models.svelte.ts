@@ -7,6 +7,7 @@ import type { DroppedFile } from '../../workers/model-import';
 import type { LoadOptions } from '../../workers/scorer.worker';
 import { deleteCachedModel, listCachedModels, type CachedModelSummary } from '../storage/db';
 import { scoring } from './scoring.svelte';
+import { t } from './locale.svelte';
 
 class ModelLibrary {
   cached = $state.raw<CachedModelSummary[]>([]);
@@ -25,7 +26,7 @@ class ModelLibrary {
     try {
       this.cached = await listCachedModels();
     } catch (e) {
-      this.error = `Could not read the browser's model cache: ${(e as Error).message}`;
+      this.error = t('models.cache_unreadable', { why: (e as Error).message });
     }
   }
 
@@ -47,7 +48,7 @@ class ModelLibrary {
       const options = name === null ? { modelUrl: new URL(`models/${this.defaultName}/`, document.baseURI).href, backend, precision } : { stored: name, backend, precision };
       scoring.model = await scoring.bridge.load(new AbortController().signal, options, (p) => (scoring.loadProgress = p));
     } catch (e) {
-      this.error = `Could not load the model: ${(e as Error).message}`;
+      this.error = t('model.load_failed', { why: (e as Error).message });
     } finally {
       this.busy = false;
       await this.refresh();
@@ -61,11 +62,11 @@ class ModelLibrary {
     try {
       const reserved = this.defaultName ? [this.defaultName] : [];
       const result = await scoring.bridge.importModel(new AbortController().signal, label, files, reserved);
-      this.notice = result.warning ?? `Imported model ${result.name}.`;
+      this.notice = result.warning ?? t('models.imported', { name: result.name });
       if (result.warning) this.inMemoryOnly = [...this.inMemoryOnly, result.name];
       await this.use(result.name);
     } catch (e) {
-      this.error = `${label} is not a usable model: ${(e as Error).message}`;
+      this.error = t('models.unusable', { label, why: (e as Error).message });
     } finally {
       this.busy = false;
       await this.refresh();
@@ -76,7 +77,7 @@ class ModelLibrary {
     try {
       await deleteCachedModel(name);
     } catch (e) {
-      this.error = `Could not delete ${name}: ${(e as Error).message}`;
+      this.error = t('models.delete_failed', { name, why: (e as Error).message });
     }
     await this.refresh();
   }

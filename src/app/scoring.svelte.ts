@@ -3,6 +3,7 @@ import type { LoadProgress, Precision } from '../core/model-files';
 import type { ScoredRecord } from '../core/scorer';
 import type { Backend, ModelInfo } from '../../workers/scorer.worker';
 import { AbortError, ScorerBridge } from './scorer-bridge';
+import { t } from './locale.svelte';
 
 export interface Row extends ScoredRecord {
   record: string;
@@ -33,18 +34,18 @@ class ScoringState {
         if (!r.ok) throw new Error(`models/index.json: HTTP ${r.status}`);
         return r.json();
       });
-      if (model && !/^[\w.-]+$/.test(model)) throw new Error(`?model=${model} is not a model folder name`);
+      if (model && !/^[\w.-]+$/.test(model)) throw new Error(t('model.bad_name', { name: model }));
       const modelUrl = new URL(`models/${model || index.default}/`, document.baseURI).href;
       this.model = await this.bridge.load(new AbortController().signal, { modelUrl, backend, precision }, (p) => (this.loadProgress = p));
     } catch (e) {
-      this.error = `Could not load the model: ${(e as Error).message}`;
+      this.error = t('model.load_failed', { why: (e as Error).message });
     }
   }
 
   async score(text: string) {
     const records = parsePaste(text);
     if (records.length === 0) {
-      this.error = 'Nothing to score: paste at least one record, one per line.';
+      this.error = t('source.nothing_to_score');
       return;
     }
     this.error = null;
@@ -56,7 +57,7 @@ class ScoringState {
       this.rows = scored.map((s, i) => ({ ...s, record: records[i] }));
       this.seconds = (performance.now() - started) / 1000;
     } catch (e) {
-      if (!(e instanceof AbortError)) this.error = `Scoring failed: ${(e as Error).message}`;
+      if (!(e instanceof AbortError)) this.error = t('source.scoring_failed', { why: (e as Error).message });
     } finally {
       this.busy = false;
     }

@@ -1,6 +1,7 @@
 /** The model folder's manifest.json (written by training/twinscore/export/export.py) and its checks. */
 import type { RecordTemplate } from './record-template';
 import { LABEL_CORRECT, LABEL_WRONG, PROMPT_FORMAT_VERSION } from './prompt';
+import { t } from '../i18n';
 
 export interface ModelFile {
   sha256: string;
@@ -68,10 +69,10 @@ export function parseManifest(text: string, where: string): Manifest {
   try {
     m = JSON.parse(text);
   } catch (e) {
-    throw new ModelError(`${where}/manifest.json: not valid JSON (${(e as Error).message})`);
+    throw new ModelError(t('model_files.manifest_json', { where, why: (e as Error).message }));
   }
   const need = (ok: boolean, what: string) => {
-    if (!ok) throw new ModelError(`${where}/manifest.json: ${what}`);
+    if (!ok) throw new ModelError(t('model_files.manifest_field', { where, what }));
   };
   need(m.format_version === 1, `format_version ${m.format_version} is not supported (expected 1)`);
   need(typeof m.name === 'string' && m.name.length > 0, 'no model name');

@@ -8,6 +8,7 @@ import { ModelError, parseManifest, type Manifest, type WebGpuPrecision } from '
 import { sha256Hex } from './sha256';
 import { registerLabelTokens } from './prompt';
 import type { ScoringMode } from './scorer';
+import { t } from '../i18n';
 
 export interface ModelSource {
   /** Shown in messages: a URL or a folder path. */
@@ -58,9 +59,9 @@ export async function readVerified(
   try {
     bytes = await source.read(path, (loaded) => onProgress?.({ file: path, loaded, total: expected.bytes }));
   } catch (e) {
-    throw new ModelError(`${source.where}/${path}: cannot be read (${(e as Error).message})`);
+    throw new ModelError(t('model_files.unreadable', { where: source.where, path, why: (e as Error).message }));
   }
-  if (!bytes) throw new ModelError(`${source.where}/${path}: missing (listed in manifest.json)`);
+  if (!bytes) throw new ModelError(t('model_files.missing', { where: source.where, path }));
   const actual = await sha256Hex(bytes);
   if (actual !== expected.sha256) {
     throw new ModelError(
@@ -101,13 +102,13 @@ export async function loadModel(
   gpuFeatures?: ReadonlySet<string>,
 ): Promise<LoadedModel> {
   const manifestBytes = await source.read('manifest.json').catch(() => null);
-  if (!manifestBytes) throw new ModelError(`${source.where}: no manifest.json (not a model folder made by twinscore-export)`);
+  if (!manifestBytes) throw new ModelError(t('model_files.no_manifest', { where: source.where }));
   const manifest = parseManifest(new TextDecoder().decode(manifestBytes), source.where);
   const [tokenizerJson, tokenizerConfig] = await Promise.all(
     ['tokenizer.json', 'tokenizer_config.json'].map(async (f) => decodeJson(await readVerified(source, manifest, f))),
   );
   if (!tokenizerConfig.chat_template) {
-    throw new ModelError(`${source.where}/tokenizer_config.json: no chat_template; records would be formatted unlike training`);
+    throw new ModelError(t('model_files.no_chat_template', { where: source.where }));
   }
   const tokenizer = new PreTrainedTokenizer(tokenizerJson, tokenizerConfig);
   registerLabelTokens(tokenizer, tokenizerJson);

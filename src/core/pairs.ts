@@ -6,6 +6,7 @@
  * tests/vectors/pairs.json holds both languages to the same bytes.
  */
 import { LABEL_CORRECT, LABEL_WRONG, messages, type LabelWord, type Message } from './prompt';
+import { t } from '../i18n';
 
 export interface PreferencePair {
   chosen: Message[];
@@ -66,22 +67,22 @@ export function parsePairsJsonl(text: string, name: string): LabelledText[] {
     try {
       pair = JSON.parse(line);
     } catch (e) {
-      throw new PairsError(`${where}: not valid JSON (${(e as Error).message})`);
+      throw new PairsError(t('pairs.json', { where, why: (e as Error).message }));
     }
     const p = pair as Partial<PreferencePair> | null;
     const side = (m: unknown) => Array.isArray(m) && m.length === 2 && m[0]?.role === 'user' && m[1]?.role === 'assistant' && typeof m[0].content === 'string';
     if (!p || typeof p !== 'object' || !side(p.chosen) || !side(p.rejected)) {
-      throw new PairsError(`${where}: not a preference pair (chosen and rejected, each a user turn and an assistant turn)`);
+      throw new PairsError(t('pairs.not_pair', { where }));
     }
     const [chosen, rejected] = [p.chosen!, p.rejected!];
-    if (chosen[0].content !== rejected[0].content) throw new PairsError(`${where}: chosen and rejected hold different records`);
+    if (chosen[0].content !== rejected[0].content) throw new PairsError(t('pairs.different', { where }));
     const labels = [chosen[1].content, rejected[1].content];
     if (!(labels[0] === LABEL_CORRECT && labels[1] === LABEL_WRONG) && !(labels[0] === LABEL_WRONG && labels[1] === LABEL_CORRECT)) {
-      throw new PairsError(`${where}: the assistant turns are ${JSON.stringify(labels)}, not ${LABEL_CORRECT} and ${LABEL_WRONG}`);
+      throw new PairsError(t('pairs.labels', { where, labels: JSON.stringify(labels), correct: LABEL_CORRECT, wrong: LABEL_WRONG }));
     }
-    if (p.score_chosen !== 1 || p.score_rejected !== 0) throw new PairsError(`${where}: score_chosen must be 1 and score_rejected 0`);
+    if (p.score_chosen !== 1 || p.score_rejected !== 0) throw new PairsError(t('pairs.scores', { where }));
     out.push({ record: chosen[0].content, correct: labels[0] === LABEL_CORRECT });
   });
-  if (out.length === 0) throw new PairsError(`${name}: no decisions in it (empty file)`);
+  if (out.length === 0) throw new PairsError(t('pairs.empty', { file: name }));
   return out;
 }

@@ -12,6 +12,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { sha256Hex } from '../core/sha256';
+import { t } from '../i18n';
 
 export interface Correction {
   /** correctionKey(model, record). */
@@ -123,8 +124,8 @@ export async function storeModelFiles(entry: CachedModel, files: CachedFile[]): 
     await Promise.all([tx.objectStore('models').put(entry), ...files.map((f) => tx.objectStore('modelFiles').put(f)), tx.done]);
   } catch (e) {
     const size = megabytes(files.reduce((n, f) => n + f.bytes.byteLength, 0));
-    const why = isQuotaError(e) ? 'the browser storage quota is full' : (e as Error).message;
-    throw new StorageError(`Could not cache model ${entry.name} (${size}) in the browser: ${why}.`);
+    const why = isQuotaError(e) ? t('storage.quota') : (e as Error).message;
+    throw new StorageError(t('storage.cache_failed', { name: entry.name, size, why }));
   }
 }
 

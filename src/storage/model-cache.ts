@@ -9,6 +9,7 @@ import type { ModelSource } from '../core/model-files';
 import { sha256Hex } from '../core/sha256';
 import { ModelError } from '../core/manifest';
 import { cachedFile, cachedModel, forgetFile, storeModelFiles, type CachedModel } from './db';
+import { t } from '../i18n';
 
 export interface CacheReport {
   /** Files read from IndexedDB. */
@@ -69,7 +70,7 @@ export function cachingSource(upstream: ModelSource, report: CacheReport): Model
           await storeModelFiles(entry, [{ model: name, sha256: expected, path, bytes: own(bytes) }]);
           report.stored.push(path);
         } catch (e) {
-          report.warning = `${(e as Error).message} Scoring goes on with the model in memory; it will be downloaded again next time.`;
+          report.warning = t('storage.in_memory', { why: (e as Error).message });
         }
       }
       return bytes;
@@ -86,7 +87,7 @@ export function storedSource(name: string): ModelSource {
     async read(path) {
       entry ??= cachedModel(name);
       const model = await entry;
-      if (!model) throw new ModelError(`${where}: no such model in this browser (deleted?)`);
+      if (!model) throw new ModelError(t('storage.no_such_model', { where }));
       if (path === 'manifest.json') return new TextEncoder().encode(model.manifest);
       const sha256 = (JSON.parse(model.manifest) as Listing).files[path]?.sha256;
       return sha256 ? ((await cachedFile(name, sha256))?.bytes ?? null) : null;

@@ -7,8 +7,8 @@
  * onnxruntime-node here. A flagged record's detail view and the review mode highlight the
  * span the explanation finds (compared with src/core/explain.ts on Node).
  *
- * Screenshots go to tests/.artifacts/screenshots; with UPDATE_SCREENSHOTS=1 also to
- * docs/screenshots (the ones the README shows).
+ * Screenshots (zh-CN, 1280x720) go to tests/.artifacts/screenshots; with UPDATE_SCREENSHOTS=1
+ * also to docs/screenshots (the ones the README shows).
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -38,18 +38,11 @@ const app = useApp();
 let page: Page;
 let requests: string[];
 
-/** Save a screenshot of the element, the page, or the page from one element down to another, for the docs. */
-async function shoot(name: string, target: Page | Locator, until?: Locator) {
+/** Save a screenshot of the element or the page, for the docs. */
+async function shoot(name: string, target: Page | Locator) {
   mkdirSync(SHOTS, { recursive: true });
   const path = join(SHOTS, `${name}.png`);
-  let png: Buffer;
-  if (until) {
-    const [top, bottom] = [await (target as Locator).boundingBox(), await until.boundingBox()];
-    const clip = { x: top!.x, y: top!.y, width: Math.max(top!.width, bottom!.width), height: bottom!.y + bottom!.height - top!.y };
-    png = await page.screenshot({ path, clip, fullPage: true });
-  } else {
-    png = await target.screenshot({ path });
-  }
+  const png = await target.screenshot({ path });
   // A PNG's width and height sit at bytes 16-23 of its header.
   expect(png.readUInt32BE(16), `${name}.png width`).toBeGreaterThan(300);
   expect(png.readUInt32BE(20), `${name}.png height`).toBeGreaterThan(80);
@@ -68,7 +61,8 @@ beforeAll(async () => {
   rows = Papa.parse<DemoRow>(readFileSync(DEMO, 'utf8'), { header: true, skipEmptyLines: true }).data;
   scorer = await nodeScorer(await defaultModelDir());
   expected = await scorer.score(rows.map((r) => r.record));
-  page = await app.browser.newPage({ viewport: { width: 1100, height: 900 } });
+  // The docs show the page as our users see it: in Chinese, on a laptop screen.
+  page = await app.browser.newPage({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
   requests = recordRequests(page);
   await page.goto(`${app.url}?backend=wasm`);
   await page.locator('#backend').waitFor({ timeout: 120_000 });
@@ -111,7 +105,7 @@ describe('the demo', () => {
     }
     const correct = rows.filter((r) => r.label === 'correct').length;
     expect(Number(await page.locator('#labelled-summary tr.false-alarms').getAttribute('data-records'))).toBe(correct);
-    await shoot('demo-results', page.locator('#counts'), page.locator('#labelled-summary'));
+    await shoot('demo-results', page);
   });
 
   it("highlights in a flagged row's detail view the span the explanation finds", async () => {
@@ -146,7 +140,7 @@ describe('the demo', () => {
     const record = (await shown()) ?? '';
     const e = await explain(scorer, record, optionsFor(scorer.manifest));
     await expectHighlight(why, record, e);
-    await shoot('review', page.locator('#review'));
+    await shoot('review', page);
   });
 });
 
