@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { chooseWeights, loadModel, type LoadProgress, type ModelSource, type Precision, type Weights } from '../src/core/model-files';
-import { Scorer, type ScoredRecord, type ScoringMode } from '../src/core/scorer';
+import { Scorer, type RunBatch, type Runner, type ScoredRecord, type ScoringMode } from '../src/core/scorer';
 import { ortRunner } from '../src/core/ort-runner';
 import type { Manifest } from '../src/core/manifest';
 import { explain, optionsFor, type Explanation } from '../src/core/explain';
@@ -91,9 +91,39 @@ async function webgpuAdapter(): Promise<{ features: ReadonlySet<string> } | { un
   return adapter ? { features: adapter.features } : { unavailable: 'no WebGPU adapter' };
 }
 
+/** One turn of this worker's event loop: a message queued meanwhile (the bridge's ping) is answered. */
+const turn = (() => {
+  const channel = new MessageChannel();
+  const waiting: (() => void)[] = [];
+  channel.port1.onmessage = () => waiting.shift()?.();
+  return () => new Promise<void>((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+})();
+
+/**
+ * A WASM model run holds the thread, and the awaits between runs are microtasks: without
+ * a turn of the event loop between runs, a call scoring thousands of records would leave
+ * the bridge's pings unanswered to its end, and look dead (src/app/heartbeat.ts).
+ */
+function answering(runner: Runner): Runner {
+  const run = runner.run as RunBatch; // both modes' runs take the same arguments
+  const wrapped: RunBatch = async (ids, second, rows, cols) => {
+    await turn();
+    return run(ids, second, rows, cols);
+  };
+  return { ...runner, run: wrapped } as Runner;
+}
+
 let scorer: Scorer | null = null;
 
 const api = {
+  /** The bridge's heartbeat: answered whenever this worker's event loop turns. */
+  ping(): true {
+    return true;
+  },
+
   async load(options: LoadOptions, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
     scorer = null;
     const precision = options.precision ?? 'quantized';
@@ -119,7 +149,7 @@ const api = {
       session = await ort.InferenceSession.create(model.onnx, { executionProviders: ['wasm'] });
     }
     const batchSize = options.batchSize ?? BATCH_SIZE[backend];
-    scorer = new Scorer(model.tokenizer, model.manifest, ortRunner(ort.Tensor, session, model.manifest, model.mode), { batchSize });
+    scorer = new Scorer(model.tokenizer, model.manifest, answering(ortRunner(ort.Tensor, session, model.manifest, model.mode)), { batchSize });
     const run = { mode: model.mode, threads: ort.env.wasm.numThreads ?? 1, batchSize };
     const info = {
       name: model.manifest.name, backend, fallbackReason, precision, weights: model.weights, weightsFallback: model.weightsFallback,

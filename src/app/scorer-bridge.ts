@@ -1,8 +1,9 @@
 /**
  * The main thread's only door to the scoring worker (the shape of squoosh's
  * WorkerBridge): the worker starts lazily, every call takes an AbortSignal, and an abort
- * terminates the worker so a cancelled job really stops. The next call starts a fresh
- * worker and reloads the last model first.
+ * terminates the worker so a cancelled job really stops. A worker that crashes, or stops
+ * answering the bridge's pings while a call is in flight (heartbeat.ts), fails its calls
+ * with WorkerCrashError. The next call starts a fresh worker and reloads the last model first.
  */
 import * as Comlink from 'comlink';
 import type { LoadProgress } from '../core/model-files';
@@ -11,54 +12,96 @@ import type { LoadOptions, ModelInfo, ScorerWorkerApi } from '../../workers/scor
 import type { DroppedFile, ImportResult } from '../../workers/model-import';
 import type { Explanation } from '../core/explain';
 import type { HowItWorks } from '../core/how-it-works';
+import { heartbeat, SILENCE_LIMIT_S } from './heartbeat';
 
 export class AbortError extends Error {
   override name = 'AbortError';
 }
 
-/** The worker died (an uncaught error, out of memory): the call in flight is lost, the next call starts a new worker. */
+/**
+ * The worker died (an uncaught error, out of memory) or stopped answering: the call in
+ * flight is lost, the next call starts a new worker.
+ */
 export class WorkerCrashError extends Error {
   override name = 'WorkerCrashError';
 }
 
+/** One started worker, and the calls in flight on it. */
+interface Life {
+  worker: Worker;
+  api: Comlink.Remote<ScorerWorkerApi>;
+  /** Rejects when this worker dies or is stopped: every call on it races this. */
+  ended: Promise<never>;
+  end(reason: Error): void;
+  calls: number;
+  watched: boolean;
+}
+
+export interface BridgeOptions {
+  /** How long the worker may leave a ping unanswered while a call is in flight (heartbeat.ts). */
+  silenceMs?: number;
+}
+
 export class ScorerBridge {
-  private worker: Worker | null = null;
-  private api: Comlink.Remote<ScorerWorkerApi> | null = null;
+  private life: Life | null = null;
   private lastLoad: LoadOptions | null = null;
   private loaded: Promise<ModelInfo> | null = null;
-  private crashed: Promise<never> | null = null;
-  /** Calls in flight; a crash with none is reported by the next call (see start). */
-  private inFlight = 0;
+  /** A crash with no call in flight, reported by the next call (see die). */
   private idleCrash: WorkerCrashError | null = null;
+  private readonly silenceMs: number;
 
-  private start(): Comlink.Remote<ScorerWorkerApi> {
-    if (!this.api) {
-      const worker = new Worker(new URL('../../workers/scorer.worker.ts', import.meta.url), { type: 'module' });
-      this.worker = worker;
-      this.api = Comlink.wrap<ScorerWorkerApi>(worker);
-      // Comlink never answers a call whose worker died: turn the worker's error event into a rejection.
-      this.crashed = new Promise<never>((_, reject) =>
-        worker.addEventListener('error', (e) => {
-          e.preventDefault();
-          if (this.worker === worker) this.stop();
-          const crash = new WorkerCrashError(`the scoring worker crashed (${e.message || 'no message'})`);
-          // Between calls nobody is racing `crashed`: keep the crash for the next call, so
-          // a crash is reported (and its run resumed) whenever it lands.
-          if (this.inFlight === 0) this.idleCrash = crash;
-          reject(crash);
-        }),
-      );
-      this.crashed.catch(() => {});
-    }
-    return this.api;
+  constructor(options: BridgeOptions = {}) {
+    this.silenceMs = options.silenceMs ?? SILENCE_LIMIT_S * 1000;
   }
 
-  private stop(): void {
-    this.worker?.terminate();
-    this.worker = null;
-    this.api = null;
+  private start(): Life {
+    if (!this.life) {
+      const worker = new Worker(new URL('../../workers/scorer.worker.ts', import.meta.url), { type: 'module' });
+      let end!: (reason: Error) => void;
+      const ended = new Promise<never>((_, reject) => (end = reject));
+      ended.catch(() => {});
+      const life: Life = { worker, api: Comlink.wrap<ScorerWorkerApi>(worker), ended, end, calls: 0, watched: false };
+      this.life = life;
+      // Comlink never answers a call whose worker died: turn the worker's error event into a rejection.
+      worker.addEventListener('error', (e) => {
+        e.preventDefault();
+        this.die(life, new WorkerCrashError(`the scoring worker crashed (${e.message || 'no message'})`));
+      });
+    }
+    return this.life;
+  }
+
+  /** The worker crashed or went silent: end it and fail its calls. */
+  private die(life: Life, crash: WorkerCrashError): void {
+    if (this.life !== life) return;
+    // Between calls nobody is racing `ended`: keep the crash for the next call, so a crash
+    // is reported (and its run resumed) whenever it lands.
+    if (life.calls === 0) this.idleCrash = crash;
+    this.stop(crash);
+  }
+
+  /** Terminate the worker; the calls still on it reject with `reason` (a cancel's AbortError by default). */
+  private stop(reason: Error = new AbortError('cancelled')): void {
+    const life = this.life;
+    this.life = null;
     this.loaded = null;
-    this.crashed = null;
+    if (!life) return;
+    life.worker.terminate();
+    life.end(reason);
+  }
+
+  /** Ping the worker while calls are in flight on it; one that stops answering is dead (no error event comes). */
+  private async watch(life: Life): Promise<void> {
+    if (life.watched) return;
+    life.watched = true;
+    const busy = () => this.life === life && life.calls > 0;
+    const verdict = await heartbeat(() => life.api.ping(), busy, { silenceMs: this.silenceMs });
+    life.watched = false;
+    if (verdict === 'silent') {
+      this.die(life, new WorkerCrashError(`the scoring worker stopped answering (no reply for ${Math.round(this.silenceMs / 1000)} s)`));
+    } else if (busy()) {
+      this.watch(life); // a call came in while this watch was ending
+    }
   }
 
   private guard<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
@@ -66,18 +109,22 @@ export class ScorerBridge {
     const crash = this.idleCrash;
     this.idleCrash = null;
     if (crash) return Promise.reject(crash);
-    this.inFlight++;
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
         this.stop();
         reject(new AbortError('cancelled'));
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      const running = work(); // starts the worker, so this.crashed is the running worker's
-      Promise.race(this.crashed ? [running, this.crashed] : [running])
+      const running = work(); // starts the worker, so this.life is the one it runs on
+      const life = this.life;
+      if (life) {
+        life.calls++;
+        this.watch(life);
+      }
+      Promise.race(life ? [running, life.ended] : [running])
         .then(resolve, reject)
         .finally(() => {
-          this.inFlight--;
+          if (life) life.calls--;
           signal.removeEventListener('abort', onAbort);
         });
     });
@@ -86,7 +133,7 @@ export class ScorerBridge {
   load(signal: AbortSignal, options: LoadOptions, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
     this.lastLoad = options;
     return this.guard(signal, () => {
-      const api = this.start();
+      const { api } = this.start();
       this.loaded = api.load(options, onProgress ? Comlink.proxy(onProgress) : undefined);
       this.loaded.catch(() => (this.loaded = null));
       return this.loaded;
@@ -95,7 +142,7 @@ export class ScorerBridge {
 
   score(signal: AbortSignal, records: string[]): Promise<ScoredRecord[]> {
     return this.guard(signal, async () => {
-      const api = this.start();
+      const { api } = this.start();
       if (!this.loaded) {
         if (!this.lastLoad) throw new Error('load a model before scoring');
         this.loaded = api.load(this.lastLoad);
@@ -107,7 +154,7 @@ export class ScorerBridge {
 
   /** The worker with the last model loaded, for calls other than score. */
   private async ready(): Promise<Comlink.Remote<ScorerWorkerApi>> {
-    const api = this.start();
+    const { api } = this.start();
     if (!this.loaded) {
       if (!this.lastLoad) throw new Error('load a model before scoring');
       this.loaded = api.load(this.lastLoad);
@@ -126,6 +173,6 @@ export class ScorerBridge {
 
   /** Check a dropped model (folder files or a zip) and keep it; then load({ stored: name }). */
   importModel(signal: AbortSignal, label: string, files: DroppedFile[], reserved: string[]): Promise<ImportResult> {
-    return this.guard(signal, () => this.start().importModel(label, files, reserved));
+    return this.guard(signal, () => this.start().api.importModel(label, files, reserved));
   }
 }

@@ -4,6 +4,7 @@ import type { ScoredRecord } from '../core/scorer';
 import type { Backend, ModelInfo } from '../../workers/scorer.worker';
 import { AbortError, ScorerBridge } from './scorer-bridge';
 import { t } from './locale.svelte';
+import { silenceLimitMs } from './heartbeat';
 
 export interface Row extends ScoredRecord {
   record: string;
@@ -24,8 +25,11 @@ class ScoringState {
   truncated = $derived(this.rows.filter((r) => r.truncated).length);
   wrong = $derived(this.rows.filter((r) => r.verdict === 'wrong').length);
 
-  /** One worker for the page: explanations and "how it works" (insight.svelte.ts) use it too. */
-  readonly bridge = new ScorerBridge();
+  /**
+   * One worker for the page: explanations and "how it works" (insight.svelte.ts) use it too.
+   * `?worker_silence_s=N` shortens how long a silent worker is given (heartbeat.ts).
+   */
+  readonly bridge = new ScorerBridge({ silenceMs: silenceLimitMs(globalThis.location?.search ?? '') });
   private controller: AbortController | null = null;
 
   async loadDefault(backend: Backend | 'auto' = 'auto', model?: string | null, precision: Precision = 'quantized') {

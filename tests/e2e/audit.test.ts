@@ -77,6 +77,20 @@ async function download(page: Page, button: string): Promise<Buffer> {
 const count = async (page: Page, id: string) => Number(await page.locator(id).getAttribute('data-n'));
 const parse = (text: string) => Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
 
+const RESTARTED = /The scoring worker crashed at row (\d+); restarted, going on from row \1 \(the last finished batch\)/;
+
+/** After a restart: the run finishes with every row scored once, the last ones as the CLI scores them. */
+async function expectEveryRowScoredOnce(page: Page, rows: string[][]) {
+  await expect.poll(() => page.locator('#phase').getAttribute('data-phase'), { timeout: 170_000 }).toBe('done');
+  expect(await count(page, '#count-correct') + (await count(page, '#count-wrong'))).toBe(rows.length);
+  const full = parse((await download(page, '#export-full')).subarray(3).toString('utf8'));
+  expect(full.slice(1).filter((r) => r[5] !== '')).toHaveLength(rows.length);
+  const scorer = await nodeScorer(join(MODELS, FAST));
+  const last = rows.slice(-5).map((r) => composeRecord({ name: r[0], address: r[1], postcode: r[2], phone: r[3] }));
+  const reference = await scorer.score(last);
+  full.slice(-5).forEach((r, i) => expect(Math.abs(Number(r[5]) - reference[i].pCorrect)).toBeLessThan(1e-3));
+}
+
 describe('audit a table', () => {
   it('UTF-8 dropped: maps columns, shows the exact record, scores, re-labels live, exports guarded bytes', async () => {
     const { page, requests } = await openApp();
@@ -296,14 +310,33 @@ describe('bad input', () => {
         throw new Error('simulated crash');
       });
     });
-    await expect.poll(() => page.locator('#audit-notice').textContent(), { timeout: 60_000 }).toMatch(/The scoring worker crashed at row (\d+); restarted, going on from row \1 \(the last finished batch\)/);
-    await expect.poll(() => page.locator('#phase').getAttribute('data-phase'), { timeout: 170_000 }).toBe('done');
-    const full = parse((await download(page, '#export-full')).subarray(3).toString('utf8'));
-    expect(full.slice(1).filter((r) => r[5] !== '')).toHaveLength(rows.length);
-    const scorer = await nodeScorer(join(MODELS, FAST));
-    const last = rows.slice(-5).map((r) => composeRecord({ name: r[0], address: r[1], postcode: r[2], phone: r[3] }));
-    const reference = await scorer.score(last);
-    full.slice(-5).forEach((r, i) => expect(Math.abs(Number(r[5]) - reference[i].pCorrect)).toBeLessThan(1e-3));
+    await expect.poll(() => page.locator('#audit-notice').textContent(), { timeout: 60_000 }).toMatch(RESTARTED);
+    await expectEveryRowScoredOnce(page, rows);
+    await page.close();
+  });
+
+  it('the scoring worker hanging mid-run without an error event: the heartbeat notices, and the run resumes from the last finished batch', async () => {
+    // A worker that stops answering fires no error event (out of memory, a killed process,
+    // a loop): only the bridge's heartbeat notices. 5 s of silence here instead of 60.
+    const { page } = await openApp(FAST, '&worker_silence_s=5');
+    const rows = makeRows(8000, 13);
+    await drop(page, 'hang.csv', new TextEncoder().encode(csv(rows)));
+    await page.locator('#start').click();
+    await expect.poll(() => page.locator('#progress').getAttribute('value').then(Number), { timeout: 60_000 }).toBeGreaterThan(0);
+    const worker = page.workers().find((w) => w.url().includes('scorer.worker'));
+    expect(worker).toBeDefined();
+    const closed = new Promise<void>((resolve) => worker!.once('close', () => resolve()));
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await worker!.evaluate(() => {
+      setTimeout(() => {
+        for (;;);
+      });
+    });
+    await expect.poll(() => page.locator('#audit-notice').textContent(), { timeout: 60_000 }).toMatch(RESTARTED);
+    await closed; // the bridge terminated the hung worker: it no longer burns a core
+    await expectEveryRowScoredOnce(page, rows);
+    expect(errors).toEqual([]);
     await page.close();
   });
 
