@@ -4,6 +4,7 @@
  * WASM otherwise; it reports which one it runs on.
  */
 import * as Comlink from 'comlink';
+import { LOCALES, setLocale, t, type Locale } from '../src/i18n';
 import { chooseWeights, loadModel, type LoadProgress, type ModelSource, type Precision, type Weights } from '../src/core/model-files';
 import { Scorer, type RunBatch, type Runner, type ScoredRecord, type ScoringMode } from '../src/core/scorer';
 import { ortRunner } from '../src/core/ort-runner';
@@ -88,7 +89,7 @@ async function webgpuAdapter(): Promise<{ features: ReadonlySet<string> } | { un
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu;
   if (!gpu) return { unavailable: 'this browser has no WebGPU' };
   const adapter = await gpu.requestAdapter().catch(() => null);
-  return adapter ? { features: adapter.features } : { unavailable: 'no WebGPU adapter' };
+  return adapter ? { features: adapter.features } : { unavailable: t('backend.no_adapter') };
 }
 
 /** One turn of this worker's event loop: a message queued meanwhile (the bridge's ping) is answered. */
@@ -118,7 +119,14 @@ function answering(runner: Runner): Runner {
 
 let scorer: Scorer | null = null;
 
+// The page names each worker after its language (src/app/locale.svelte.ts): the messages thrown here are in it.
+if ((LOCALES as readonly string[]).includes(self.name)) setLocale(self.name as Locale);
+
 const api = {
+  /** The page's language changed. */
+  setLocale(l: Locale): void {
+    setLocale(l);
+  },
   /** The bridge's heartbeat: answered whenever this worker's event loop turns. */
   ping(): true {
     return true;
@@ -140,7 +148,7 @@ const api = {
       session = await ort.InferenceSession.create(model.onnx, { executionProviders: [backend] });
     } catch (e) {
       if (backend === 'wasm') throw e;
-      fallbackReason = `WebGPU failed: ${(e as Error).message}`;
+      fallbackReason = t('backend.webgpu_failed', { why: (e as Error).message });
       backend = 'wasm';
       // WASM gets the weights exported for every backend, not WebGPU-only ones.
       if (chooseWeights(model.manifest, model.mode, precision).file !== model.weights.file) {

@@ -13,6 +13,7 @@ import type { DroppedFile, ImportResult } from '../../workers/model-import';
 import type { Explanation } from '../core/explain';
 import type { HowItWorks } from '../core/how-it-works';
 import { heartbeat, SILENCE_LIMIT_S } from './heartbeat';
+import { pageLocale, t } from './locale.svelte';
 
 export class AbortError extends Error {
   override name = 'AbortError';
@@ -52,11 +53,12 @@ export class ScorerBridge {
 
   constructor(options: BridgeOptions = {}) {
     this.silenceMs = options.silenceMs ?? SILENCE_LIMIT_S * 1000;
+    pageLocale.onChange((l) => void this.life?.api.setLocale(l));
   }
 
   private start(): Life {
     if (!this.life) {
-      const worker = new Worker(new URL('../../workers/scorer.worker.ts', import.meta.url), { type: 'module' });
+      const worker = new Worker(new URL('../../workers/scorer.worker.ts', import.meta.url), { type: 'module', name: pageLocale.current });
       let end!: (reason: Error) => void;
       const ended = new Promise<never>((_, reject) => (end = reject));
       ended.catch(() => {});
@@ -65,7 +67,7 @@ export class ScorerBridge {
       // Comlink never answers a call whose worker died: turn the worker's error event into a rejection.
       worker.addEventListener('error', (e) => {
         e.preventDefault();
-        this.die(life, new WorkerCrashError(`the scoring worker crashed (${e.message || 'no message'})`));
+        this.die(life, new WorkerCrashError(t('worker.crashed', { why: e.message || t('worker.no_message') })));
       });
     }
     return this.life;
@@ -98,7 +100,7 @@ export class ScorerBridge {
     const verdict = await heartbeat(() => life.api.ping(), busy, { silenceMs: this.silenceMs });
     life.watched = false;
     if (verdict === 'silent') {
-      this.die(life, new WorkerCrashError(`the scoring worker stopped answering (no reply for ${Math.round(this.silenceMs / 1000)} s)`));
+      this.die(life, new WorkerCrashError(t('worker.silent', { seconds: Math.round(this.silenceMs / 1000) })));
     } else if (busy()) {
       this.watch(life); // a call came in while this watch was ending
     }

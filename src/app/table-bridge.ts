@@ -5,14 +5,19 @@
  */
 import * as Comlink from 'comlink';
 import type { TableWorkerApi } from '../../workers/table.worker';
+import { pageLocale } from './locale.svelte';
 
 export class TableBridge {
   private worker: Worker | null = null;
   private api: Comlink.Remote<TableWorkerApi> | null = null;
 
+  constructor() {
+    pageLocale.onChange((l) => void this.api?.setLocale(l));
+  }
+
   get remote(): Comlink.Remote<TableWorkerApi> {
     if (!this.api) {
-      this.worker = new Worker(new URL('../../workers/table.worker.ts', import.meta.url), { type: 'module' });
+      this.worker = new Worker(new URL('../../workers/table.worker.ts', import.meta.url), { type: 'module', name: pageLocale.current });
       this.api = Comlink.wrap<TableWorkerApi>(this.worker);
     }
     return this.api;

@@ -129,7 +129,7 @@ export async function loadModel(
     // A WebGPU-only file is an optimisation: the offline cache holds only the weights every
     // backend runs, and export kept the WebGPU file only where it decides as those do.
     const onnx = await readVerified(source, manifest, common.file, onProgress);
-    const weightsFallback = `${weights.file} could not be read (${(e as Error).message}); using ${common.file}`;
+    const weightsFallback = t('model_files.weights_fallback', { file: weights.file, why: (e as Error).message, using: common.file });
     return { manifest, tokenizer, onnx, precision, weights: common, mode: chosen, weightsFallback };
   }
 }
