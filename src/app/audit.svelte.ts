@@ -11,7 +11,7 @@ import * as Comlink from 'comlink';
 import { DEFAULT_RECORD_TEMPLATE, type RecordTemplate } from '../core/record-template';
 import { composeRow, guessMapping, mappingKey, mappingProblem, type ColumnMapping } from '../core/column-mapping';
 import type { ScoredRecord } from '../core/scorer';
-import type { TableInfo } from '../../workers/table.worker';
+import type { RowPlace, TableInfo } from '../../workers/table.worker';
 import { ScoredResults, type RowSource } from './results.svelte';
 import { AbortError, WorkerCrashError } from './scorer-bridge';
 import { scoring } from './scoring.svelte';
@@ -50,8 +50,8 @@ class AuditState {
   progress = $state<Progress>({ done: 0, total: 0, perSecond: 0, secondsLeft: 0 });
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
-  emptyRows = $state.raw<number[]>([]);
-  badLabelRows = $state.raw<number[]>([]);
+  emptyRows = $state.raw<RowPlace[]>([]);
+  badLabelRows = $state.raw<RowPlace[]>([]);
 
   readonly tables = new TableBridge();
   private controller: AbortController | null = null;
@@ -185,7 +185,7 @@ class AuditState {
         } catch (e) {
           if (!(e instanceof WorkerCrashError)) throw e;
           crashes++;
-          this.notice = `The scoring worker crashed at row ${from + 1}; ${crashes < MAX_CRASHES ? `restarted, going on from row ${from + 1} (the last finished batch)` : `stopped after ${MAX_CRASHES} crashes in a row: press Resume to go on from row ${from + 1}`}.`;
+          this.notice = `The scoring worker crashed at record ${from + 1}; ${crashes < MAX_CRASHES ? `restarted, going on from record ${from + 1} (the last finished batch)` : `stopped after ${MAX_CRASHES} crashes in a row: press Resume to go on from record ${from + 1}`}.`;
           if (crashes >= MAX_CRASHES) {
             this.phase = 'stopped';
             return;
@@ -214,7 +214,7 @@ class AuditState {
         this.notice = `Cancelled: ${results.size.toLocaleString('en')} of ${results.total.toLocaleString('en')} rows were scored and are kept.`;
       } else {
         this.phase = 'stopped';
-        this.error = `Scoring stopped at row ${results.size + 1}: ${(e as Error).message}. The ${results.size.toLocaleString('en')} rows scored so far are kept; Resume goes on from there.`;
+        this.error = `Scoring stopped at record ${results.size + 1}: ${(e as Error).message}. The ${results.size.toLocaleString('en')} rows scored so far are kept; Resume goes on from there.`;
       }
     } finally {
       this.progress = { ...this.progress, done: results.size, total: results.total };

@@ -228,7 +228,7 @@ describe('bad input', () => {
     await page.close();
   });
 
-  it('ragged rows and a 20 MB cell are reported by row and column, and scored', async () => {
+  it('ragged rows and a 20 MB cell are reported by line, record and column, and scored', async () => {
     const { page } = await openApp();
     const giant = '北'.repeat(7 * 1024 * 1024); // 21 MB of UTF-8 in one cell
     const text = `姓名,地址,电话\r\n张三,北京市海淀区学院路29号,13812345678\r\n李四\r\n王五,上海,13900000000,多余\r\n赵六,"${giant}",13700000000\r\n`;
@@ -236,9 +236,9 @@ describe('bad input', () => {
     await page.locator('#table-warnings').waitFor({ timeout: 60_000 });
     const items = await page.locator('#table-warnings li').allTextContents();
     expect(items).toEqual([
-      'odd.csv row 3: 1 fields, the header has 3',
-      'odd.csv row 4: 4 fields, the header has 3',
-      `odd.csv row 5, column '地址': a cell of ${giant.length.toLocaleString('en')} characters; only its first 8192 are scored`,
+      'odd.csv line 3 (record 2): 1 fields, the header has 3',
+      'odd.csv line 4 (record 3): 4 fields, the header has 3',
+      `odd.csv line 5 (record 4), column '地址': a cell of ${giant.length.toLocaleString('en')} characters; only its first 8192 are scored`,
     ]);
     await scoreAll(page);
     expect(await count(page, '#count-correct') + (await count(page, '#count-wrong'))).toBe(4);
@@ -296,7 +296,7 @@ describe('bad input', () => {
         throw new Error('simulated crash');
       });
     });
-    await expect.poll(() => page.locator('#audit-notice').textContent(), { timeout: 60_000 }).toMatch(/The scoring worker crashed at row (\d+); restarted, going on from row \1 \(the last finished batch\)/);
+    await expect.poll(() => page.locator('#audit-notice').textContent(), { timeout: 60_000 }).toMatch(/The scoring worker crashed at record (\d+); restarted, going on from record \1 \(the last finished batch\)/);
     await expect.poll(() => page.locator('#phase').getAttribute('data-phase'), { timeout: 170_000 }).toBe('done');
     const full = parse((await download(page, '#export-full')).subarray(3).toString('utf8'));
     expect(full.slice(1).filter((r) => r[5] !== '')).toHaveLength(rows.length);
