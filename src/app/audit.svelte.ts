@@ -78,6 +78,8 @@ class AuditState {
       this.file = file;
       this.table = info;
       this.results = null;
+      // The progress line is the last run's: a new file has none yet.
+      this.progress = { done: 0, total: 0, perSecond: 0, secondsLeft: 0 };
       this.mapping = this.remembered(info.header) ?? guessMapping(info.header, template());
       this.phase = 'mapping';
       this.refreshPreview();
@@ -151,6 +153,7 @@ class AuditState {
       cells: (rows) => this.tables.remote.cells(rows),
       records: (rows) => this.tables.remote.records(rows, $state.snapshot(m), template()),
     };
+    this.progress = { done: 0, total: t.rowCount, perSecond: 0, secondsLeft: 0 };
     this.results = new ScoredResults(source, scoring.model.manifest.threshold);
     this.emptyRows = [];
     this.badLabelRows = [];

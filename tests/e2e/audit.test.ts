@@ -349,3 +349,30 @@ describe('bad input', () => {
     await page.close();
   });
 });
+
+describe('rough edges (issue 42)', () => {
+  it("a second file never shows the first run's progress", async () => {
+    const { page } = await openApp();
+    await drop(page, 'first.csv', new TextEncoder().encode(csv(makeRows(300))));
+    await page.locator('#mapping').waitFor();
+    await scoreAll(page);
+    expect(await page.locator('#progress-text').textContent()).toBe('300 / 300 rows');
+    // Every progress text the page shows from here on, as it is shown.
+    await page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { seen: string[] }).seen = []);
+      new MutationObserver(() => {
+        const text = document.querySelector('#progress-text')?.textContent;
+        if (text && seen[seen.length - 1] !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await drop(page, 'second.csv', new TextEncoder().encode(csv(makeRows(200, 500))));
+    expect(await page.locator('#progress-text').allTextContents()).not.toContain('300 / 300 rows');
+    await expect.poll(() => page.locator('#mapping h2').textContent()).toBe('second.csv: 200 rows');
+    await scoreAll(page);
+    expect(await page.locator('#progress-text').textContent()).toBe('200 / 200 rows');
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const text of seen) expect(text).toMatch(/^[\d,]+ \/ 200 rows$/);
+    await page.close();
+  });
+});
