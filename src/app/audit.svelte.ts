@@ -85,7 +85,11 @@ class AuditState {
       this.refreshPreview();
       return true;
     } catch (e) {
-      this.error = (e as Error).message;
+      // A refused file leaves the table on screen (its results may have taken minutes to
+      // score): the error says which file is still loaded, so its mapping and results
+      // below are not taken for the refused file's.
+      const kept = this.table ? (this.table.name === PASTE_NAME ? 'the pasted records' : this.table.name) : null;
+      this.error = kept ? `${(e as Error).message}. Still loaded: ${kept} (the mapping and results below are its own)` : (e as Error).message;
       this.phase = this.table ? (this.results ? 'done' : 'mapping') : 'empty';
       // A restarted worker lost the table on screen: read it again.
       if (restarted && this.file && this.table) await this.tables.remote.open(this.file, { encoding: this.table.encoding, hasHeader: this.table.hasHeader }).catch(() => {});

@@ -224,7 +224,33 @@ describe('bad input', () => {
     await page.locator('#mapping').waitFor();
     await drop(page, name, bytes);
     await expect.poll(() => page.locator('#audit-error').textContent()).toMatch(message);
+    expect(await page.locator('#audit-error').textContent()).toMatch(/\. Still loaded: ok\.csv \(the mapping and results below are its own\)$/);
     expect(await page.locator('#mapping h2').textContent()).toContain('ok.csv');
+    await page.close();
+  });
+
+  it('a bad file dropped after a run keeps the scored file, and says which file is still loaded', async () => {
+    const { page } = await openApp();
+    await drop(page, 'a.csv', new TextEncoder().encode(csv(makeRows(30))));
+    await page.locator('#mapping').waitFor();
+    await scoreAll(page);
+    const scored = { correct: await count(page, '#count-correct'), wrong: await count(page, '#count-wrong') };
+    await drop(page, 'bad.csv', new TextEncoder().encode('姓名,地址\r\n'));
+    await expect.poll(() => page.locator('#audit-error').textContent()).toBe(
+      'bad.csv: header only, no records. Still loaded: a.csv (the mapping and results below are its own)',
+    );
+    // Everything below the error is a.csv's, and says so: its name, its 30 rows, its scores.
+    expect(await page.locator('#mapping h2').textContent()).toBe('a.csv: 30 rows');
+    expect(await page.locator('#start').textContent()).toBe('Score 30 rows');
+    expect(await page.locator('#progress-text').textContent()).toBe('30 / 30 rows');
+    expect(await page.locator('#phase').getAttribute('data-phase')).toBe('done');
+    expect({ correct: await count(page, '#count-correct'), wrong: await count(page, '#count-wrong') }).toEqual(scored);
+    expect(await page.locator('#results tbody tr').count()).toBe(30);
+    // A good file then replaces it, and the error goes.
+    await drop(page, 'b.csv', new TextEncoder().encode(csv(makeRows(4, 50))));
+    await expect.poll(() => page.locator('#mapping h2').textContent()).toBe('b.csv: 4 rows');
+    expect(await page.locator('#audit-error').count()).toBe(0);
+    expect(await page.locator('#audit-results').count()).toBe(0);
     await page.close();
   });
 
