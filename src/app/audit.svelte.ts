@@ -9,7 +9,7 @@
  */
 import * as Comlink from 'comlink';
 import { DEFAULT_RECORD_TEMPLATE, type RecordTemplate } from '../core/record-template';
-import { composeRow, guessMapping, mappingKey, mappingProblem, type ColumnMapping } from '../core/column-mapping';
+import { composeRow, guessErrorClass, guessMapping, mappingKey, mappingProblem, type ColumnMapping } from '../core/column-mapping';
 import type { ScoredRecord } from '../core/scorer';
 import type { RowPlace, TableInfo } from '../../workers/table.worker';
 import { ScoredResults, type RowSource } from './results.svelte';
@@ -111,6 +111,8 @@ class AuditState {
   private remembered(header: string[]): ColumnMapping | null {
     try {
       const saved = JSON.parse(localStorage.getItem(mappingKey(header)) ?? 'null') as ColumnMapping | null;
+      // Saved before the error-class column could be chosen: guess it as a new file would.
+      if (saved && !('errorClass' in saved)) (saved as ColumnMapping).errorClass = guessErrorClass(header);
       return saved && !mappingProblem(saved, header, '') ? saved : null;
     } catch {
       return null;
@@ -131,7 +133,7 @@ class AuditState {
     }
     const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
     if (await this.open(new File([lines.join('\n') + '\n'], PASTE_NAME), { encoding: 'utf-8', hasHeader: false })) {
-      this.mapping = { whole: 0, fields: {}, extras: [], label: null };
+      this.mapping = { whole: 0, fields: {}, extras: [], label: null, errorClass: null };
       await this.start();
     }
   }
@@ -154,6 +156,7 @@ class AuditState {
       name: t.name,
       header: t.header,
       rowCount: t.rowCount,
+      errorClass: m.errorClass,
       cells: (rows) => this.tables.remote.cells(rows),
       records: (rows) => this.tables.remote.records(rows, $state.snapshot(m), template()),
     };

@@ -401,4 +401,32 @@ describe('rough edges (issue 42)', () => {
     for (const text of seen) expect(text).toMatch(/^[\d,]+ \/ 200 rows$/);
     await page.close();
   });
+
+  it('an error-class column named 错误类型 is chosen in the mapping and fills the per-class table', async () => {
+    const { page } = await openApp();
+    const rows = makeRows(60, 300).map((r, i) => [
+      composeRecord({ name: r[0], address: r[1], postcode: r[2], phone: r[3] }),
+      i % 3 === 0 ? '错误' : '正确',
+      i % 3 === 0 ? (i % 2 === 0 ? 'postcode_length' : 'junk_symbols') : '',
+    ]);
+    const text = Papa.unparse({ fields: ['记录', '标签', '错误类型'], data: rows }, { newline: '\r\n' }) + '\r\n';
+    await drop(page, 'reviewed.csv', new TextEncoder().encode(text));
+    await page.locator('#mapping').waitFor();
+    expect(await page.locator('#map-whole').inputValue()).toBe('0');
+    expect(await page.locator('#map-label').inputValue()).toBe('1');
+    expect(await page.locator('#map-error-class').inputValue()).toBe('2');
+    await scoreAll(page);
+    await page.locator('#labelled-summary').waitFor();
+    const byClass = await page.locator('#labelled-summary tbody tr[data-class]').evaluateAll((trs) =>
+      Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-class'), Number(tr.getAttribute('data-records'))])),
+    );
+    expect(byClass).toEqual({ postcode_length: 10, junk_symbols: 10 });
+    expect(await page.locator('#labelled-summary .false-alarms').getAttribute('data-records')).toBe('40');
+
+    // Chosen as none, the next run knows the wrong rows from the labels only: one unclassified row.
+    await page.locator('#map-error-class').selectOption('');
+    await scoreAll(page);
+    await expect.poll(() => page.locator('#labelled-summary tbody tr[data-class]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-class'), tr.getAttribute('data-records')]))).toEqual([['(no class given)', '20']]);
+    await page.close();
+  });
 });

@@ -195,9 +195,19 @@ describe('reading tables', () => {
 describe('column mapping', () => {
   it('guesses template fields and the label from Chinese and English headers', () => {
     const m = guessMapping(['ID', 'Name', '详细地址', 'zip', '手机', 'label']);
-    expect(m).toEqual({ whole: null, fields: { name: 1, address: 2, postcode: 3, phone: 4 }, extras: [], label: 5 });
+    expect(m).toEqual({ whole: null, fields: { name: 1, address: 2, postcode: 3, phone: 4 }, extras: [], label: 5, errorClass: null });
     expect(guessMapping(['record']).whole).toBe(0);
     expect(guessMapping(['foo', 'bar']).whole).toBeNull();
+  });
+
+  it('guesses the error-class column from error_class, 错误类型, 错误类别 or error type', () => {
+    expect(guessMapping(['record', 'label', 'error_class']).errorClass).toBe(2);
+    expect(guessMapping(['记录', '标签', '错误类型'])).toMatchObject({ whole: 0, label: 1, errorClass: 2 });
+    expect(guessMapping(['地址', '错误类别']).errorClass).toBe(1);
+    expect(guessMapping(['text', 'Error Type ']).errorClass).toBe(1);
+    expect(guessMapping(['text', 'note']).errorClass).toBeNull();
+    // A chosen column that is not in the file is refused like any other.
+    expect(mappingProblem({ ...guessMapping(['record']), errorClass: 3 }, ['record'], 'f.csv')).toMatch(/column 3 does not exist/);
   });
 
   it('composes the exact record text, extras as header：value, cells capped', () => {
