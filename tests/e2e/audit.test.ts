@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import {foreign, recordRequests, useApp } from './browser';
 import { nodeScorer } from '../../src/cli/node-scorer';
 import { composeRecord } from '../../src/core/record-template';
+import { prRange } from '../../src/app/metrics';
 
 const MODELS = resolve(import.meta.dirname, '../../public/models');
 const defaultName: string = JSON.parse(readFileSync(join(MODELS, 'index.json'), 'utf8')).default;
@@ -427,6 +428,35 @@ describe('rough edges (issue 42)', () => {
     await page.locator('#map-error-class').selectOption('');
     await scoreAll(page);
     await expect.poll(() => page.locator('#labelled-summary tbody tr[data-class]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-class'), tr.getAttribute('data-records')]))).toEqual([['(no class given)', '20']]);
+    await page.close();
+  });
+
+  it("the PR chart's scales follow the curve, not the unit square", async () => {
+    const { page } = await openApp();
+    await drop(page, 'labelled.csv', new TextEncoder().encode(csv(makeRows(300, 900))));
+    await page.locator('#mapping').waitFor();
+    await scoreAll(page);
+    const chart = page.locator('#pr-curve .uplot');
+    await chart.waitFor();
+    const points: [number, number][] = JSON.parse((await page.locator('#pr-curve').getAttribute('data-points'))!);
+    expect(points.length).toBeGreaterThan(0);
+    const expected = prRange(points.map(([recall, precision]) => ({ recall, precision, threshold: 0, f1: 0 })));
+    const scale = async (key: string) => [Number(await chart.getAttribute(`data-${key}-min`)), Number(await chart.getAttribute(`data-${key}-max`))];
+    // The scales uPlot drew with are the fitted ones: every point inside, and no wider than 5 % of the points' span past them.
+    const [x, y] = [await scale('x'), await scale('y')];
+    expect(x[0]).toBeCloseTo(expected.recall[0], 9);
+    expect(x[1]).toBeCloseTo(expected.recall[1], 9);
+    expect(y[0]).toBeCloseTo(expected.precision[0], 9);
+    expect(y[1]).toBeCloseTo(expected.precision[1], 9);
+    const recalls = points.map((p) => p[0]);
+    const precisions = points.map((p) => p[1]);
+    expect(x[0]).toBeLessThanOrEqual(Math.min(...recalls));
+    expect(x[1]).toBeGreaterThanOrEqual(Math.max(...recalls));
+    expect(y[0]).toBeLessThanOrEqual(Math.min(...precisions));
+    expect(x[0]).toBeGreaterThan(Math.min(...recalls) - 0.05 * (Math.max(...recalls) - Math.min(...recalls)) - 0.011);
+    expect(y[0]).toBeGreaterThan(Math.min(...precisions) - 0.05 * (Math.max(...precisions) - Math.min(...precisions)) - 0.011);
+    // Points flagging nothing (recall 0) are not plotted.
+    expect(Math.min(...recalls)).toBeGreaterThan(0);
     await page.close();
   });
 });
