@@ -459,4 +459,27 @@ describe('rough edges (issue 42)', () => {
     expect(Math.min(...recalls)).toBeGreaterThan(0);
     await page.close();
   });
+
+  it('a 5 MB cell is clipped in the preview and the table, with its length, and whole in the detail view', async () => {
+    const { page } = await openApp();
+    const giant = '北京市海淀区学院路'.repeat(200_000); // 1,800,000 characters, 5.4 MB of UTF-8
+    const text = `record,note\r\n张三，北京市海淀区学院路29号,short\r\n"${giant}",long\r\n`;
+    await pick(page, 'giant.csv', new TextEncoder().encode(text));
+    await page.locator('#mapping').waitFor({ timeout: 60_000 });
+    // The warning names its place as line and record.
+    expect(await page.locator('#table-warnings li').allTextContents()).toEqual([
+      `giant.csv line 3 (record 2), column 'record': a cell of ${giant.length.toLocaleString('en')} characters; only its first 8192 are scored`,
+    ]);
+    const preview = await page.locator('#record-preview li').allTextContents();
+    expect(preview[0]).toBe('张三，北京市海淀区学院路29号');
+    expect(preview[1]).toBe(`${giant.slice(0, 300)}… (8,192 characters in all)`);
+    await scoreAll(page);
+    const cell = page.locator('#results tbody tr[data-row="1"] td.cell').first();
+    await expect.poll(() => cell.locator('.clipped').getAttribute('data-length')).toBe(String(giant.length));
+    expect(await cell.textContent()).toBe(`${giant.slice(0, 300)}…${giant.length.toLocaleString('en')} characters; click the row for all`);
+    expect(await page.locator('#results tbody tr[data-row="0"] td.cell').first().textContent()).toBe('张三，北京市海淀区学院路29号');
+    await page.locator('#results tbody tr[data-row="1"]').click();
+    await expect.poll(() => page.locator('#record-detail dd').first().evaluate((dd) => dd.textContent!.length), { timeout: 30_000 }).toBe(giant.length);
+    await page.close();
+  });
 });
