@@ -15,15 +15,21 @@ import type { Verdict } from '../src/core/scorer';
 
 export type TableInfo = Omit<TableIndex, 'blocks'>;
 
+/** A data row (0-based, header excluded) and the file line it starts on, for messages. */
+export interface RowPlace {
+  row: number;
+  line: number | null;
+}
+
 export interface Batch {
   /** The distinct record texts of the batch that were not scored before: score these. */
   texts: string[];
   /** Per row of the batch: k >= 0 -> texts[k]; k < 0 -> same text as the earlier row -k-1. */
   refs: Int32Array;
   labels: (Verdict | null)[];
-  /** Rows (data-row indices) whose record is empty, and whose label cell is not a label. */
-  empty: number[];
-  badLabels: number[];
+  /** Rows whose record is empty, and whose label cell is not a label. */
+  empty: RowPlace[];
+  badLabels: RowPlace[];
 }
 
 function fileSource(file: File): ByteSource {
@@ -78,12 +84,14 @@ const api = {
     if (seen.size > SEEN_LIMIT) seen = new Map();
     const local = new Map<string, number>();
     const batch: Batch = { texts: [], refs: new Int32Array(rows.length), labels: [], empty: [], badLabels: [] };
+    const empty: number[] = [];
+    const badLabels: number[] = [];
     let end = rows.length;
     for (let k = 0; k < end; k++) {
       const cells = rows[k];
       const row = from + k;
       const text = composeRow(cells, r.index.header, mapping, template);
-      if (text.trim() === '') batch.empty.push(row);
+      if (text.trim() === '') empty.push(row);
       const earlier = seen.get(text);
       if (earlier !== undefined && earlier < from) batch.refs[k] = -earlier - 1;
       else if (local.has(text)) batch.refs[k] = local.get(text)!;
@@ -95,11 +103,18 @@ const api = {
       }
       const cell = mapping.label === null ? '' : (cells[mapping.label] ?? '');
       const label = cell.trim() === '' ? null : parseLabel(cell);
-      if (cell.trim() !== '' && label === null) batch.badLabels.push(row);
+      if (cell.trim() !== '' && label === null) badLabels.push(row);
       batch.labels.push(label);
       if (batch.texts.length >= maxTexts) end = k + 1;
     }
     batch.refs = batch.refs.slice(0, end);
+    const placed = async (list: number[]) => {
+      const kept = list.filter((row) => row < from + end);
+      const lines = await r.lines(kept);
+      return kept.map((row, k) => ({ row, line: lines[k] }));
+    };
+    batch.empty = await placed(empty);
+    batch.badLabels = await placed(badLabels);
     return batch;
   },
 

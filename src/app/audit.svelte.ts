@@ -9,9 +9,9 @@
  */
 import * as Comlink from 'comlink';
 import { DEFAULT_RECORD_TEMPLATE, type RecordTemplate } from '../core/record-template';
-import { composeRow, guessMapping, mappingKey, mappingProblem, type ColumnMapping } from '../core/column-mapping';
+import { composeRow, guessErrorClass, guessMapping, mappingKey, mappingProblem, type ColumnMapping } from '../core/column-mapping';
 import type { ScoredRecord } from '../core/scorer';
-import type { TableInfo } from '../../workers/table.worker';
+import type { RowPlace, TableInfo } from '../../workers/table.worker';
 import { ScoredResults, type RowSource } from './results.svelte';
 import { AbortError, WorkerCrashError } from './scorer-bridge';
 import { scoring } from './scoring.svelte';
@@ -50,8 +50,8 @@ class AuditState {
   progress = $state<Progress>({ done: 0, total: 0, perSecond: 0, secondsLeft: 0 });
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
-  emptyRows = $state.raw<number[]>([]);
-  badLabelRows = $state.raw<number[]>([]);
+  emptyRows = $state.raw<RowPlace[]>([]);
+  badLabelRows = $state.raw<RowPlace[]>([]);
 
   readonly tables = new TableBridge();
   private controller: AbortController | null = null;
@@ -78,12 +78,18 @@ class AuditState {
       this.file = file;
       this.table = info;
       this.results = null;
+      // The progress line is the last run's: a new file has none yet.
+      this.progress = { done: 0, total: 0, perSecond: 0, secondsLeft: 0 };
       this.mapping = this.remembered(info.header) ?? guessMapping(info.header, template());
       this.phase = 'mapping';
       this.refreshPreview();
       return true;
     } catch (e) {
-      this.error = (e as Error).message;
+      // A refused file leaves the table on screen (its results may have taken minutes to
+      // score): the error says which file is still loaded, so its mapping and results
+      // below are not taken for the refused file's.
+      const kept = this.table ? (this.table.name === PASTE_NAME ? 'the pasted records' : this.table.name) : null;
+      this.error = kept ? `${(e as Error).message}. Still loaded: ${kept} (the mapping and results below are its own)` : (e as Error).message;
       this.phase = this.table ? (this.results ? 'done' : 'mapping') : 'empty';
       // A restarted worker lost the table on screen: read it again.
       if (restarted && this.file && this.table) await this.tables.remote.open(this.file, { encoding: this.table.encoding, hasHeader: this.table.hasHeader }).catch(() => {});
@@ -105,6 +111,8 @@ class AuditState {
   private remembered(header: string[]): ColumnMapping | null {
     try {
       const saved = JSON.parse(localStorage.getItem(mappingKey(header)) ?? 'null') as ColumnMapping | null;
+      // Saved before the error-class column could be chosen: guess it as a new file would.
+      if (saved && !('errorClass' in saved)) (saved as ColumnMapping).errorClass = guessErrorClass(header);
       return saved && !mappingProblem(saved, header, '') ? saved : null;
     } catch {
       return null;
@@ -125,7 +133,7 @@ class AuditState {
     }
     const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
     if (await this.open(new File([lines.join('\n') + '\n'], PASTE_NAME), { encoding: 'utf-8', hasHeader: false })) {
-      this.mapping = { whole: 0, fields: {}, extras: [], label: null };
+      this.mapping = { whole: 0, fields: {}, extras: [], label: null, errorClass: null };
       await this.start();
     }
   }
@@ -148,9 +156,11 @@ class AuditState {
       name: t.name,
       header: t.header,
       rowCount: t.rowCount,
+      errorClass: m.errorClass,
       cells: (rows) => this.tables.remote.cells(rows),
       records: (rows) => this.tables.remote.records(rows, $state.snapshot(m), template()),
     };
+    this.progress = { done: 0, total: t.rowCount, perSecond: 0, secondsLeft: 0 };
     this.results = new ScoredResults(source, scoring.model.manifest.threshold);
     this.emptyRows = [];
     this.badLabelRows = [];
@@ -185,7 +195,7 @@ class AuditState {
         } catch (e) {
           if (!(e instanceof WorkerCrashError)) throw e;
           crashes++;
-          this.notice = `The scoring worker crashed at row ${from + 1}; ${crashes < MAX_CRASHES ? `restarted, going on from row ${from + 1} (the last finished batch)` : `stopped after ${MAX_CRASHES} crashes in a row: press Resume to go on from row ${from + 1}`}.`;
+          this.notice = `The scoring worker crashed at record ${from + 1}; ${crashes < MAX_CRASHES ? `restarted, going on from record ${from + 1} (the last finished batch)` : `stopped after ${MAX_CRASHES} crashes in a row: press Resume to go on from record ${from + 1}`}.`;
           if (crashes >= MAX_CRASHES) {
             this.phase = 'stopped';
             return;
@@ -214,7 +224,7 @@ class AuditState {
         this.notice = `Cancelled: ${results.size.toLocaleString('en')} of ${results.total.toLocaleString('en')} rows were scored and are kept.`;
       } else {
         this.phase = 'stopped';
-        this.error = `Scoring stopped at row ${results.size + 1}: ${(e as Error).message}. The ${results.size.toLocaleString('en')} rows scored so far are kept; Resume goes on from there.`;
+        this.error = `Scoring stopped at record ${results.size + 1}: ${(e as Error).message}. The ${results.size.toLocaleString('en')} rows scored so far are kept; Resume goes on from there.`;
       }
     } finally {
       this.progress = { ...this.progress, done: results.size, total: results.total };

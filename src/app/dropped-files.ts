@@ -31,12 +31,25 @@ async function walk(entry: FileSystemEntry, out: DroppedFile[]): Promise<void> {
   }
 }
 
-/** A drop: folders are walked (DataTransfer entries); plain files and zips are taken as they are. */
+/**
+ * A drop: folders are walked (DataTransfer entries); plain files and zips are taken as they are.
+ * A file item without an entry (a DataTransfer built by a page script, or a browser without
+ * webkitGetAsEntry for it) is taken through getAsFile. Both are read before the first await:
+ * the items are emptied once the drop event is over.
+ */
 export async function fromDataTransfer(dt: DataTransfer): Promise<Dropped> {
-  const entries = [...dt.items].map((item) => item.webkitGetAsEntry()).filter((e): e is FileSystemEntry => e !== null);
+  const entries: FileSystemEntry[] = [];
   const files: DroppedFile[] = [];
+  for (const item of [...dt.items]) {
+    if (item.kind !== 'file') continue;
+    const entry = item.webkitGetAsEntry();
+    const file = entry ? null : item.getAsFile();
+    if (entry) entries.push(entry);
+    else if (file) files.push({ path: file.name, file });
+  }
   for (const entry of entries) await walk(entry, files);
-  return { label: entries.map((e) => e.name).join(', ') || 'the dropped files', files };
+  const names = [...entries.map((e) => e.name), ...files.filter((f) => !f.path.includes('/')).map((f) => f.path)];
+  return { label: [...new Set(names)].join(', ') || 'the dropped files', files };
 }
 
 /** An <input type=file> pick: a folder (webkitdirectory) or a zip. */

@@ -1,12 +1,11 @@
 /**
  * What a scored file whose truth is known can tell (the demo's sample, or any file with a
- * label column and/or the generator's error_class column): accuracy against the labels
+ * label column and/or an error-class column such as the generator's error_class): accuracy against the labels
  * and, per kind of error, how many records the model flags at the current threshold.
  */
 import type { ScoredResults } from './results.svelte';
+import { guessErrorClass } from '../core/column-mapping';
 
-/** The column naming each wrong record's kind of error (the generator's error taxonomy). */
-export const ERROR_CLASS_COLUMN = 'error_class';
 export const UNCLASSIFIED = '(no class given)';
 /** Reading the class column is one pass over the rows: files beyond this size get no breakdown. */
 const MAX_CLASSIFIED_ROWS = 50_000;
@@ -31,10 +30,15 @@ export interface LabelledSummary {
   falseAlarms: number;
 }
 
-/** The error_class of every row (null for rows without one), read once per results store. */
+/**
+ * The error class of every row (null for rows without one), read once per results store,
+ * from the column the mapping chose (or, for a store without a mapping, one named like
+ * error_class or 错误类型).
+ */
 export async function readErrorClasses(results: ScoredResults): Promise<(string | null)[] | null> {
-  const column = results.header.findIndex((h) => h.trim().toLowerCase() === ERROR_CLASS_COLUMN);
-  if (column < 0 || results.total > MAX_CLASSIFIED_ROWS) return null;
+  const chosen = results.source.errorClass;
+  const column = chosen === undefined ? guessErrorClass(results.header) : chosen;
+  if (column === null || column < 0 || results.total > MAX_CLASSIFIED_ROWS) return null;
   const out: (string | null)[] = [];
   for (let start = 0; start < results.total; start += CHUNK) {
     const rows = Array.from({ length: Math.min(CHUNK, results.total - start) }, (_, k) => start + k);

@@ -79,3 +79,33 @@ export function prCurve(results: ScoredResults, steps = 200): PrPoint[] {
 export function bestF1(curve: PrPoint[]): PrPoint | null {
   return curve.reduce<PrPoint | null>((best, pt) => (!best || pt.f1 > best.f1 ? pt : best), null);
 }
+
+export interface PrRange {
+  recall: [number, number];
+  precision: [number, number];
+}
+
+/**
+ * The PR chart's axes, fitted to the curve. On fixed [0, 1] axes a good model's curve is a
+ * line along the top edge squashed into the corner at recall 1: most wrong rows sit in the
+ * lowest bins, so the first point already has recall 0.9 and precision stays near 1 up to
+ * there. Fitted axes (the points that flag something, with 5 % of their span as margin,
+ * at least 0.02 wide) spread that corner over the whole chart and keep the quantities a
+ * user reads (precision, recall) on plain linear axes, where a click still maps straight
+ * to a threshold; a log-odds or "1 - precision" scale would spread it too, but needs its
+ * axis explained. The tick labels show that the axes do not start at 0.
+ */
+export function prRange(curve: PrPoint[]): PrRange {
+  const shown = curve.filter((p) => p.recall > 0);
+  const fit = (values: number[]): [number, number] => {
+    if (values.length === 0) return [0, 1];
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const margin = Math.max(0.05 * (hi - lo), 0.01);
+    const from = Math.max(0, lo - margin);
+    const to = Math.min(1, hi + margin);
+    // At least 0.02 wide, kept inside [0, 1].
+    return to - from >= 0.02 ? [from, to] : from === 0 ? [0, 0.02] : [Math.max(0, to - 0.02), to];
+  };
+  return { recall: fit(shown.map((p) => p.recall)), precision: fit(shown.map((p) => p.precision)) };
+}

@@ -43,6 +43,11 @@ export interface RowSource {
   readonly header: string[];
   /** Number of data rows (header excluded). */
   readonly rowCount: number;
+  /**
+   * The column naming each row's kind of error, as the column mapping chose it (null: none);
+   * left out, the per-class table looks for a column named like error_class.
+   */
+  readonly errorClass?: number | null;
   /** The original cells of these rows, in the order asked. */
   cells(rows: number[]): Promise<string[][]>;
   /** The record texts the model reads for these rows (composed by the column mapping). */

@@ -117,7 +117,10 @@ export async function main(argv: string[]): Promise<number> {
       encoding: values.encoding as 'auto' | 'utf-8' | 'gb18030',
       hasHeader: values.header === 'auto' ? (named && !input.endsWith('.jsonl') ? true : undefined) : values.header === 'yes',
     });
-    for (const w of index.warnings) console.error(`warning: ${input} row ${w.row}${w.column ? `, column '${w.column}'` : ''}: ${w.message}`);
+    // Places as the page gives them: the file line (what an editor shows) and the record (header excluded).
+    const place = (line: number | null, record: number | null) =>
+      line !== null && record !== null ? `line ${line} (record ${record})` : line !== null ? `line ${line}` : `record ${record}`;
+    for (const w of index.warnings) console.error(`warning: ${input} ${place(w.line, w.record)}${w.column ? `, column '${w.column}'` : ''}: ${w.message}`);
     if (index.warningCount > index.warnings.length) console.error(`warning: ${index.warningCount - index.warnings.length} more`);
     const mapping = mappingFromFlags(index, values);
     const modelDir = values.model ?? (await defaultModelDir());
@@ -129,14 +132,14 @@ export async function main(argv: string[]): Promise<number> {
     const p = new Float32Array(index.rowCount);
     let agree = 0;
     let labelled = 0;
-    for await (const { first, rows } of reader.chunks()) {
+    for await (const { first, rows, lines } of reader.chunks()) {
       const records = rows.map((cells) => composeRow(cells, index.header, mapping, template));
       const scored = await scorer.score(records);
       scored.forEach((s, k) => {
         const row = first + k;
         p[row] = s.pCorrect;
-        if (s.truncated) console.error(`warning: ${input} row ${row + 1 + (index.hasHeader ? 1 : 0)} is longer than the model's ${scorer.manifest.max_length} tokens; scored its beginning only`);
-        if (!records[k].trim()) console.error(`warning: ${input} row ${row + 1 + (index.hasHeader ? 1 : 0)}: empty record`);
+        if (s.truncated) console.error(`warning: ${input} ${place(lines[k], row + 1)} is longer than the model's ${scorer.manifest.max_length} tokens; scored its beginning only`);
+        if (!records[k].trim()) console.error(`warning: ${input} ${place(lines[k], row + 1)}: empty record`);
         const label = mapping.label === null ? null : parseLabel(rows[k][mapping.label] ?? '');
         if (label) {
           labelled++;

@@ -17,6 +17,11 @@ export interface ColumnMapping {
   extras: number[];
   /** A column holding the expected verdict (correct/wrong, 正确/错误, 1/0, true/false). */
   label: number | null;
+  /**
+   * A column naming each wrong record's kind of error (the generator's error_class, or a
+   * reviewer's 错误类型): the per-class table reads it; the model never does.
+   */
+  errorClass: number | null;
 }
 
 /** Header words each template field and the label are guessed from (lower case). */
@@ -27,10 +32,11 @@ const ALIASES: Record<string, string[]> = {
   phone: ['phone', 'mobile', 'tel', 'telephone', 'phone number', '电话', '手机', '手机号', '手机号码', '联系电话', '电话号码'],
   label: ['label', 'labels', 'verdict', 'is_correct', 'correct', '标签', '标注', '是否正确', '判定'],
   record: ['record', 'text', 'records', '记录', '文本', '内容'],
+  errorClass: ['error_class', 'error class', 'errorclass', 'error_type', 'error type', 'errortype', 'error kind', '错误类型', '错误类别', '错误分类', '错误种类', '错误原因', '问题类型'],
 };
 
 export function emptyMapping(template: RecordTemplate = DEFAULT_RECORD_TEMPLATE): ColumnMapping {
-  return { whole: null, fields: Object.fromEntries(template.fields.map((f) => [f.key, null])), extras: [], label: null };
+  return { whole: null, fields: Object.fromEntries(template.fields.map((f) => [f.key, null])), extras: [], label: null, errorClass: null };
 }
 
 /** Guess a mapping from the header: template fields by key, label and known aliases. */
@@ -45,14 +51,21 @@ export function guessMapping(header: string[], template: RecordTemplate = DEFAUL
     mapping.fields[field.key] = find([field.key.toLowerCase(), field.label.toLowerCase(), ...(ALIASES[field.key] ?? [])]);
   }
   mapping.label = find(ALIASES.label);
+  mapping.errorClass = guessErrorClass(header);
   const used = Object.values(mapping.fields).some((c) => c !== null);
   if (!used) mapping.whole = find(ALIASES.record) ?? (header.length === 1 ? 0 : null);
   return mapping;
 }
 
+/** The column that names each record's kind of error, guessed from its name, or null. */
+export function guessErrorClass(header: string[]): number | null {
+  const i = header.findIndex((h) => ALIASES.errorClass.includes(h.trim().toLowerCase()));
+  return i >= 0 ? i : null;
+}
+
 /** What is wrong with a mapping for this header, or null when it can score. */
 export function mappingProblem(mapping: ColumnMapping, header: string[], name: string): string | null {
-  const columns = [mapping.whole, mapping.label, ...Object.values(mapping.fields), ...mapping.extras];
+  const columns = [mapping.whole, mapping.label, mapping.errorClass ?? null, ...Object.values(mapping.fields), ...mapping.extras];
   const bad = columns.find((c) => c !== null && !(Number.isInteger(c) && c >= 0 && c < header.length));
   if (bad !== undefined) return `${name}: column ${bad} does not exist (the file has ${header.length})`;
   const fields = Object.values(mapping.fields).filter((c) => c !== null);

@@ -8,8 +8,9 @@
  * re-read by parsing its block again. So a million-row file costs a small index in
  * memory, never an array of all its rows.
  *
- * Row numbers in messages count the file's records from 1, the header included (the
- * numbers a spreadsheet shows when the file has no blank lines).
+ * Places in messages are file lines, counted from 1 as a text editor counts them (a quoted
+ * line break inside a cell starts a new line), and, where the place is a data record, its
+ * number among the records too, the header excluded: `line 3 (record 2)`.
  */
 import Papa from 'papaparse';
 
@@ -34,7 +35,10 @@ export interface OpenOptions {
 }
 
 export interface TableWarning {
-  row: number;
+  /** The file line the row starts on; null where it could not be told (a malformed quote). */
+  line: number | null;
+  /** The data record's number from 1 (header excluded); null for the header or a skipped line. */
+  record: number | null;
   column?: string;
   message: string;
 }
@@ -82,12 +86,12 @@ function decodes(bytes: Uint8Array, encoding: TextEncodingName): boolean {
   }
 }
 
-function firstBadUtf8(bytes: Uint8Array): number {
+function firstBadUtf8(bytes: Uint8Array, encoding: TextEncodingName = 'utf-8'): number {
   let lo = 0;
   let hi = bytes.length;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (decodes(bytes.subarray(0, mid), 'utf-8')) lo = mid;
+    if (decodes(bytes.subarray(0, mid), encoding)) lo = mid;
     else hi = mid;
   }
   return lo;
@@ -100,21 +104,82 @@ interface Format {
   newline: '\n' | '\r\n' | '\r';
 }
 
+/** Line breaks in a block's text, as its parser splits lines (JSONL on \n; the others on any break). */
+function lineBreaks(text: string, kind: TableKind): number {
+  return (text.match(kind === 'jsonl' ? /\n/g : /\r\n|\r|\n/g) ?? []).length;
+}
+
+/** Line breaks in bytes (a CR LF pair is one), for a place in a block that did not decode. */
+function byteLineBreaks(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a || (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a)) n++;
+  return n;
+}
+
+/**
+ * The line each CSV/TSV row of a block starts on, read as Papa Parse reads the rows: a row
+ * ends at the file's newline outside quotes, a quote opens a quoted field only at a field's
+ * start, and a line with nothing on it holds no row. Every line break counts as a line,
+ * quoted ones included, as an editor shows them.
+ */
+function csvRowLines(text: string, delimiter: string, newline: string, firstLine: number): number[] {
+  const out: number[] = [];
+  let line = firstLine;
+  let inQuotes = false;
+  let fieldStart = true;
+  let rowOpen = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const isBreak = c === '\n' || (c === '\r' && text[i + 1] !== '\n');
+    if (inQuotes) {
+      if (c === '"') {
+        if (text[i + 1] === '"') i++;
+        else inQuotes = false;
+      } else if (isBreak) line++;
+      continue;
+    }
+    if (text.startsWith(newline, i)) {
+      i += newline.length - 1;
+      line++;
+      rowOpen = false;
+      fieldStart = true;
+      continue;
+    }
+    if (!rowOpen) {
+      out.push(line);
+      rowOpen = true;
+    }
+    if (isBreak) line++; // not the file's newline: Papa keeps it inside the row
+    if (c === '"' && fieldStart) inQuotes = true;
+    fieldStart = c === delimiter;
+  }
+  return out;
+}
+
 /**
  * Parse one block of whole rows into records (arrays of cells, or JSON objects for JSONL).
  * A JSONL line that is not a JSON object is skipped, as a ragged CSV row is kept: the first
  * pass reports it through `skipped` with its line number (the block's first line is
- * `firstLine`), and every later read skips it the same way, so row numbers agree.
+ * `firstLine`), and every later read skips it the same way, so record numbers agree.
+ * `lines`, when given, gets the line each record starts on (null where it cannot be told).
  */
 function parseBlock(
   text: string,
   f: Format,
-  firstRow: number,
   name: string,
   firstLine = 1,
   skipped?: (line: number, reason: string) => void,
+  lines?: (number | null)[],
 ): string[][] | Record<string, unknown>[] {
-  if (f.kind === 'txt') return text.split(/\r\n|\n|\r/).filter((l) => l !== '').map((l) => [l]);
+  if (f.kind === 'txt') {
+    const out: string[][] = [];
+    text.split(/\r\n|\n|\r/).forEach((l, i) => {
+      if (l === '') return;
+      out.push([l]);
+      lines?.push(firstLine + i);
+    });
+    return out;
+  }
   if (f.kind === 'jsonl') {
     const out: Record<string, unknown>[] = [];
     text.split(/\r?\n/).forEach((line, i) => {
@@ -131,12 +196,19 @@ function parseBlock(
         return;
       }
       out.push(value as Record<string, unknown>);
+      lines?.push(firstLine + i);
     });
     return out;
   }
   const parsed = Papa.parse<string[]>(text, { delimiter: f.delimiter, newline: f.newline, skipEmptyLines: true });
   const bad = parsed.errors.find((e) => e.code === 'MissingQuotes' || e.code === 'InvalidQuotes');
-  if (bad) throw new TableError(`${name} row ${firstRow + (bad.row ?? 0)}: ${bad.message}`);
+  const starts = bad || lines ? csvRowLines(text, f.delimiter, f.newline, firstLine) : [];
+  if (bad) {
+    const at = starts[bad.row ?? 0] ?? firstLine;
+    throw new TableError(`${name} line ${at}: ${bad.message}`);
+  }
+  // The scan and Papa disagree only on odd quoting: then no line is claimed at all.
+  if (lines) lines.push(...(starts.length === parsed.data.length ? starts : parsed.data.map(() => null)));
   return parsed.data;
 }
 
@@ -199,6 +271,8 @@ export interface Block {
   end: number;
   /** Index of the block's first record among all the file's records (header included). */
   firstRecord: number;
+  /** The file line the block starts on, from 1. */
+  firstLine: number;
 }
 
 export interface TableIndex extends Format {
@@ -271,9 +345,11 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
   const format = sniffFormat(sample, name, kind, encoding);
   const splitter = new RowSplitter(kind === 'csv' || kind === 'tsv', format.delimiter.charCodeAt(0), format.newline === '\r' ? 0x0d : 0x0a);
   const blocks: Block[] = [];
-  const warnings: TableWarning[] = [];
+  // `row`: the record's number among all records, header included (which it is is told at the end).
+  type FirstPassWarning = { line: number | null; row: number | null; column?: string; message: string };
+  const warnings: FirstPassWarning[] = [];
   let warningCount = 0;
-  const warn = (w: TableWarning) => {
+  const warn = (w: FirstPassWarning) => {
     if (warningCount++ < MAX_WARNINGS) warnings.push(w);
   };
   const firstRecords: (string[] | Record<string, unknown>)[] = [];
@@ -281,10 +357,11 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
   let width = -1;
   let records = 0;
   let lines = 0;
+  let lastLine = 1;
   let firstSkipped = null as { line: number; reason: string } | null; // set inside skipped(): no narrowing to null
   const skipped = (line: number, reason: string) => {
     firstSkipped ??= { line, reason };
-    warn({ row: line, message: `${reason}; line skipped` });
+    warn({ line, row: null, message: `${reason}; line skipped` });
   };
   let pending = new Uint8Array(0);
   let pendingStart = 0;
@@ -297,32 +374,37 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
     try {
       text = decoder(encoding).decode(bytes);
     } catch {
-      throw new TableError(`${name} row ${records + 1}: bytes that are not valid ${encoding === 'utf-8' ? 'UTF-8' : 'GB18030'} (the encoding this file was read as); choose the encoding by hand`);
+      const at = lines + 1 + byteLineBreaks(bytes.subarray(0, firstBadUtf8(bytes, encoding)));
+      throw new TableError(`${name} line ${at}: bytes that are not valid ${encoding === 'utf-8' ? 'UTF-8' : 'GB18030'} (the encoding this file was read as); choose the encoding by hand`);
     }
     if (blocks.length === 0) text = text.replace(/^\uFEFF/, '');
-    const rows = parseBlock(text, format, records + 1, name, lines + 1, skipped);
-    lines += text.split('\n').length - 1;
+    const rowLines: (number | null)[] = [];
+    const rows = parseBlock(text, format, name, lines + 1, skipped, rowLines);
+    const firstLine = lines + 1;
+    lines += lineBreaks(text, format.kind);
     rows.forEach((row, k) => {
       const rowNo = records + k + 1;
+      const line = rowLines[k] ?? null;
+      lastLine = line ?? lastLine;
       if (Array.isArray(row)) {
         if (width < 0) width = row.length;
-        else if (row.length !== width) warn({ row: rowNo, message: `${row.length} fields, the header has ${width}` });
+        else if (row.length !== width) warn({ line, row: rowNo, message: `${row.length} fields, the header has ${width}` });
         row.forEach((cell, col) => {
           if (cell.length > MAX_SCORED_CELL) {
-            warn({ row: rowNo, column: String(col), message: `a cell of ${cell.length.toLocaleString('en')} characters; only its first ${MAX_SCORED_CELL} are scored` });
+            warn({ line, row: rowNo, column: String(col), message: `a cell of ${cell.length.toLocaleString('en')} characters; only its first ${MAX_SCORED_CELL} are scored` });
           }
         });
       } else {
         for (const [key, value] of Object.entries(row)) {
           if (!keys.has(key)) keys.set(key, keys.size);
           if (cellText(value).length > MAX_SCORED_CELL) {
-            warn({ row: rowNo, column: key, message: `a cell of ${cellText(value).length.toLocaleString('en')} characters; only its first ${MAX_SCORED_CELL} are scored` });
+            warn({ line, row: rowNo, column: key, message: `a cell of ${cellText(value).length.toLocaleString('en')} characters; only its first ${MAX_SCORED_CELL} are scored` });
           }
         }
       }
       if (firstRecords.length < 21) firstRecords.push(row);
     });
-    if (rows.length > 0) blocks.push({ start: pendingStart, end: pendingStart + end, firstRecord: records });
+    if (rows.length > 0) blocks.push({ start: pendingStart, end: pendingStart + end, firstRecord: records, firstLine });
     records += rows.length;
     pending = pending.slice(end);
     pendingStart += end;
@@ -346,12 +428,13 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
       else if (scanned === pending.length) break;
     }
     if (pending.length > MAX_ROW_BYTES) {
-      throw new TableError(`${name} row ${records + 1}: a row of more than ${MAX_ROW_BYTES / 1024 / 1024} MB; is a quote left open?`);
+      const at = lines + 1 + byteLineBreaks(pending.subarray(0, Math.max(rowEnd, 0)));
+      throw new TableError(`${name} line ${at}: a row of more than ${MAX_ROW_BYTES / 1024 / 1024} MB; is a quote left open?`);
     }
     options.onProgress?.(Math.min(offset + READ_BYTES, source.size), source.size);
   }
   if (pending.length > 0) cutBlock(pending.length);
-  if (splitter.openQuote) throw new TableError(`${name} row ${records}: a quoted field is never closed`);
+  if (splitter.openQuote) throw new TableError(`${name} line ${lastLine}: a quoted field is never closed`);
   if (records === 0 && firstSkipped) {
     throw new TableError(`${name}: no line is a JSON object (line ${firstSkipped.line}: ${firstSkipped.reason})`);
   }
@@ -383,7 +466,13 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
     headerGuess: headerGuess!,
     rowCount,
     blocks,
-    warnings: warnings.map((w) => ({ ...w, column: columnName(w.column) })),
+    warnings: warnings.map(({ row, ...w }) => {
+      const record = row === null ? null : row - (hasHeader ? 1 : 0);
+      const out: TableWarning = { line: w.line, record: record === 0 ? null : record, message: w.message };
+      const column = columnName(w.column);
+      if (column !== undefined) out.column = column;
+      return out;
+    }),
     warningCount,
     preview: [],
   };
@@ -397,7 +486,7 @@ function toCells(record: string[] | Record<string, unknown>, header: string[]): 
 
 /** Re-reads rows of an indexed table, a few parsed blocks kept in memory. */
 export class TableReader {
-  private cache = new Map<number, string[][]>();
+  private cache = new Map<number, { rows: string[][]; lines: (number | null)[] }>();
   constructor(
     readonly source: ByteSource,
     readonly index: TableIndex,
@@ -422,6 +511,10 @@ export class TableReader {
   }
 
   async block(k: number): Promise<string[][]> {
+    return (await this.parsed(k)).rows;
+  }
+
+  private async parsed(k: number): Promise<{ rows: string[][]; lines: (number | null)[] }> {
     const hit = this.cache.get(k);
     if (hit) {
       this.cache.delete(k);
@@ -431,10 +524,24 @@ export class TableReader {
     const b = this.index.blocks[k];
     let text = decoder(this.index.encoding).decode(await this.source.read(b.start, b.end));
     if (k === 0) text = text.replace(/^\uFEFF/, '');
-    const rows = parseBlock(text, this.index, b.firstRecord + 1, this.index.name).map((r) => toCells(r, this.index.header));
-    this.cache.set(k, rows);
+    const lines: (number | null)[] = [];
+    const rows = parseBlock(text, this.index, this.index.name, b.firstLine, undefined, lines).map((r) => toCells(r, this.index.header));
+    const entry = { rows, lines };
+    this.cache.set(k, entry);
     if (this.cache.size > this.cacheBlocks) this.cache.delete(this.cache.keys().next().value!);
-    return rows;
+    return entry;
+  }
+
+  /** The file line each of these data rows starts on (null where it cannot be told), for messages. */
+  async lines(rows: number[]): Promise<(number | null)[]> {
+    const out: (number | null)[] = [];
+    for (const row of rows) {
+      if (!(row >= 0 && row < this.index.rowCount)) throw new RangeError(`${this.index.name}: no data row ${row}`);
+      const record = this.recordOf(row);
+      const k = this.blockOf(record);
+      out.push((await this.parsed(k)).lines[record - this.index.blocks[k].firstRecord] ?? null);
+    }
+    return out;
   }
 
   /** The cells of data rows, in the order asked. */
@@ -466,17 +573,18 @@ export class TableReader {
   }
 
   /** Every data row in order, block by block (for exports and searches over the whole file). */
-  async *chunks(): AsyncGenerator<{ first: number; rows: string[][] }> {
+  async *chunks(): AsyncGenerator<{ first: number; rows: string[][]; lines: (number | null)[] }> {
     const skip = this.index.hasHeader ? 1 : 0;
     for (let k = 0; k < this.index.blocks.length; k++) {
       const b = this.index.blocks[k];
-      let rows = await this.block(k);
+      let { rows, lines } = await this.parsed(k);
       let first = b.firstRecord - skip;
       if (first < 0) {
         rows = rows.slice(-first);
+        lines = lines.slice(-first);
         first = 0;
       }
-      yield { first, rows };
+      yield { first, rows, lines };
     }
   }
 }

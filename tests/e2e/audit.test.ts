@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import {foreign, recordRequests, useApp } from './browser';
 import { nodeScorer } from '../../src/cli/node-scorer';
 import { composeRecord } from '../../src/core/record-template';
+import { prRange } from '../../src/app/metrics';
 
 const MODELS = resolve(import.meta.dirname, '../../public/models');
 const defaultName: string = JSON.parse(readFileSync(join(MODELS, 'index.json'), 'utf8')).default;
@@ -77,7 +78,7 @@ async function download(page: Page, button: string): Promise<Buffer> {
 const count = async (page: Page, id: string) => Number(await page.locator(id).getAttribute('data-n'));
 const parse = (text: string) => Papa.parse<string[]>(text, { skipEmptyLines: true }).data;
 
-const RESTARTED = /The scoring worker crashed at row (\d+); restarted, going on from row \1 \(the last finished batch\)/;
+const RESTARTED = /The scoring worker crashed at record (\d+); restarted, going on from record \1 \(the last finished batch\)/
 
 /** After a restart: the run finishes with every row scored once, the last ones as the CLI scores them. */
 async function expectEveryRowScoredOnce(page: Page, rows: string[][]) {
@@ -238,11 +239,37 @@ describe('bad input', () => {
     await page.locator('#mapping').waitFor();
     await drop(page, name, bytes);
     await expect.poll(() => page.locator('#audit-error').textContent()).toMatch(message);
+    expect(await page.locator('#audit-error').textContent()).toMatch(/\. Still loaded: ok\.csv \(the mapping and results below are its own\)$/);
     expect(await page.locator('#mapping h2').textContent()).toContain('ok.csv');
     await page.close();
   });
 
-  it('ragged rows and a 20 MB cell are reported by row and column, and scored', async () => {
+  it('a bad file dropped after a run keeps the scored file, and says which file is still loaded', async () => {
+    const { page } = await openApp();
+    await drop(page, 'a.csv', new TextEncoder().encode(csv(makeRows(30))));
+    await page.locator('#mapping').waitFor();
+    await scoreAll(page);
+    const scored = { correct: await count(page, '#count-correct'), wrong: await count(page, '#count-wrong') };
+    await drop(page, 'bad.csv', new TextEncoder().encode('姓名,地址\r\n'));
+    await expect.poll(() => page.locator('#audit-error').textContent()).toBe(
+      'bad.csv: header only, no records. Still loaded: a.csv (the mapping and results below are its own)',
+    );
+    // Everything below the error is a.csv's, and says so: its name, its 30 rows, its scores.
+    expect(await page.locator('#mapping h2').textContent()).toBe('a.csv: 30 rows');
+    expect(await page.locator('#start').textContent()).toBe('Score 30 rows');
+    expect(await page.locator('#progress-text').textContent()).toBe('30 / 30 rows');
+    expect(await page.locator('#phase').getAttribute('data-phase')).toBe('done');
+    expect({ correct: await count(page, '#count-correct'), wrong: await count(page, '#count-wrong') }).toEqual(scored);
+    expect(await page.locator('#results tbody tr').count()).toBe(30);
+    // A good file then replaces it, and the error goes.
+    await drop(page, 'b.csv', new TextEncoder().encode(csv(makeRows(4, 50))));
+    await expect.poll(() => page.locator('#mapping h2').textContent()).toBe('b.csv: 4 rows');
+    expect(await page.locator('#audit-error').count()).toBe(0);
+    expect(await page.locator('#audit-results').count()).toBe(0);
+    await page.close();
+  });
+
+  it('ragged rows and a 20 MB cell are reported by line, record and column, and scored', async () => {
     const { page } = await openApp();
     const giant = '北'.repeat(7 * 1024 * 1024); // 21 MB of UTF-8 in one cell
     const text = `姓名,地址,电话\r\n张三,北京市海淀区学院路29号,13812345678\r\n李四\r\n王五,上海,13900000000,多余\r\n赵六,"${giant}",13700000000\r\n`;
@@ -250,9 +277,9 @@ describe('bad input', () => {
     await page.locator('#table-warnings').waitFor({ timeout: 60_000 });
     const items = await page.locator('#table-warnings li').allTextContents();
     expect(items).toEqual([
-      'odd.csv row 3: 1 fields, the header has 3',
-      'odd.csv row 4: 4 fields, the header has 3',
-      `odd.csv row 5, column '地址': a cell of ${giant.length.toLocaleString('en')} characters; only its first 8192 are scored`,
+      'odd.csv line 3 (record 2): 1 fields, the header has 3',
+      'odd.csv line 4 (record 3): 4 fields, the header has 3',
+      `odd.csv line 5 (record 4), column '地址': a cell of ${giant.length.toLocaleString('en')} characters; only its first 8192 are scored`,
     ]);
     await scoreAll(page);
     expect(await count(page, '#count-correct') + (await count(page, '#count-wrong'))).toBe(4);
@@ -379,6 +406,113 @@ describe('bad input', () => {
     const wrong = await count(page, '#count-wrong');
     if (wrong > 1000) await expect.poll(async () => (await at()).pages).toBe(Math.ceil(wrong / 1000));
     else await expect.poll(() => range.count()).toBe(0); // one page: no pager
+    await page.close();
+  });
+});
+
+describe('rough edges (issue 42)', () => {
+  it("a second file never shows the first run's progress", async () => {
+    const { page } = await openApp();
+    await drop(page, 'first.csv', new TextEncoder().encode(csv(makeRows(300))));
+    await page.locator('#mapping').waitFor();
+    await scoreAll(page);
+    expect(await page.locator('#progress-text').textContent()).toBe('300 / 300 rows');
+    // Every progress text the page shows from here on, as it is shown.
+    await page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { seen: string[] }).seen = []);
+      new MutationObserver(() => {
+        const text = document.querySelector('#progress-text')?.textContent;
+        if (text && seen[seen.length - 1] !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await drop(page, 'second.csv', new TextEncoder().encode(csv(makeRows(200, 500))));
+    expect(await page.locator('#progress-text').allTextContents()).not.toContain('300 / 300 rows');
+    await expect.poll(() => page.locator('#mapping h2').textContent()).toBe('second.csv: 200 rows');
+    await scoreAll(page);
+    expect(await page.locator('#progress-text').textContent()).toBe('200 / 200 rows');
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const text of seen) expect(text).toMatch(/^[\d,]+ \/ 200 rows$/);
+    await page.close();
+  });
+
+  it('an error-class column named 错误类型 is chosen in the mapping and fills the per-class table', async () => {
+    const { page } = await openApp();
+    const rows = makeRows(60, 300).map((r, i) => [
+      composeRecord({ name: r[0], address: r[1], postcode: r[2], phone: r[3] }),
+      i % 3 === 0 ? '错误' : '正确',
+      i % 3 === 0 ? (i % 2 === 0 ? 'postcode_length' : 'junk_symbols') : '',
+    ]);
+    const text = Papa.unparse({ fields: ['记录', '标签', '错误类型'], data: rows }, { newline: '\r\n' }) + '\r\n';
+    await drop(page, 'reviewed.csv', new TextEncoder().encode(text));
+    await page.locator('#mapping').waitFor();
+    expect(await page.locator('#map-whole').inputValue()).toBe('0');
+    expect(await page.locator('#map-label').inputValue()).toBe('1');
+    expect(await page.locator('#map-error-class').inputValue()).toBe('2');
+    await scoreAll(page);
+    await page.locator('#labelled-summary').waitFor();
+    const byClass = await page.locator('#labelled-summary tbody tr[data-class]').evaluateAll((trs) =>
+      Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-class'), Number(tr.getAttribute('data-records'))])),
+    );
+    expect(byClass).toEqual({ postcode_length: 10, junk_symbols: 10 });
+    expect(await page.locator('#labelled-summary .false-alarms').getAttribute('data-records')).toBe('40');
+
+    // Chosen as none, the next run knows the wrong rows from the labels only: one unclassified row.
+    await page.locator('#map-error-class').selectOption('');
+    await scoreAll(page);
+    await expect.poll(() => page.locator('#labelled-summary tbody tr[data-class]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-class'), tr.getAttribute('data-records')]))).toEqual([['(no class given)', '20']]);
+    await page.close();
+  });
+
+  it("the PR chart's scales follow the curve, not the unit square", async () => {
+    const { page } = await openApp();
+    await drop(page, 'labelled.csv', new TextEncoder().encode(csv(makeRows(300, 900))));
+    await page.locator('#mapping').waitFor();
+    await scoreAll(page);
+    const chart = page.locator('#pr-curve .uplot');
+    await chart.waitFor();
+    const points: [number, number][] = JSON.parse((await page.locator('#pr-curve').getAttribute('data-points'))!);
+    expect(points.length).toBeGreaterThan(0);
+    const expected = prRange(points.map(([recall, precision]) => ({ recall, precision, threshold: 0, f1: 0 })));
+    const scale = async (key: string) => [Number(await chart.getAttribute(`data-${key}-min`)), Number(await chart.getAttribute(`data-${key}-max`))];
+    // The scales uPlot drew with are the fitted ones: every point inside, and no wider than 5 % of the points' span past them.
+    const [x, y] = [await scale('x'), await scale('y')];
+    expect(x[0]).toBeCloseTo(expected.recall[0], 9);
+    expect(x[1]).toBeCloseTo(expected.recall[1], 9);
+    expect(y[0]).toBeCloseTo(expected.precision[0], 9);
+    expect(y[1]).toBeCloseTo(expected.precision[1], 9);
+    const recalls = points.map((p) => p[0]);
+    const precisions = points.map((p) => p[1]);
+    expect(x[0]).toBeLessThanOrEqual(Math.min(...recalls));
+    expect(x[1]).toBeGreaterThanOrEqual(Math.max(...recalls));
+    expect(y[0]).toBeLessThanOrEqual(Math.min(...precisions));
+    expect(x[0]).toBeGreaterThan(Math.min(...recalls) - 0.05 * (Math.max(...recalls) - Math.min(...recalls)) - 0.011);
+    expect(y[0]).toBeGreaterThan(Math.min(...precisions) - 0.05 * (Math.max(...precisions) - Math.min(...precisions)) - 0.011);
+    // Points flagging nothing (recall 0) are not plotted.
+    expect(Math.min(...recalls)).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('a 5 MB cell is clipped in the preview and the table, with its length, and whole in the detail view', async () => {
+    const { page } = await openApp();
+    const giant = '北京市海淀区学院路'.repeat(200_000); // 1,800,000 characters, 5.4 MB of UTF-8
+    const text = `record,note\r\n张三，北京市海淀区学院路29号,short\r\n"${giant}",long\r\n`;
+    await pick(page, 'giant.csv', new TextEncoder().encode(text));
+    await page.locator('#mapping').waitFor({ timeout: 60_000 });
+    // The warning names its place as line and record.
+    expect(await page.locator('#table-warnings li').allTextContents()).toEqual([
+      `giant.csv line 3 (record 2), column 'record': a cell of ${giant.length.toLocaleString('en')} characters; only its first 8192 are scored`,
+    ]);
+    const preview = await page.locator('#record-preview li').allTextContents();
+    expect(preview[0]).toBe('张三，北京市海淀区学院路29号');
+    expect(preview[1]).toBe(`${giant.slice(0, 300)}… (8,192 characters in all)`);
+    await scoreAll(page);
+    const cell = page.locator('#results tbody tr[data-row="1"] td.cell').first();
+    await expect.poll(() => cell.locator('.clipped').getAttribute('data-length')).toBe(String(giant.length));
+    expect(await cell.textContent()).toBe(`${giant.slice(0, 300)}…${giant.length.toLocaleString('en')} characters; click the row for all`);
+    expect(await page.locator('#results tbody tr[data-row="0"] td.cell').first().textContent()).toBe('张三，北京市海淀区学院路29号');
+    await page.locator('#results tbody tr[data-row="1"]').click();
+    await expect.poll(() => page.locator('#record-detail dd').first().evaluate((dd) => dd.textContent!.length), { timeout: 30_000 }).toBe(giant.length);
     await page.close();
   });
 });

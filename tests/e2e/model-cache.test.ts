@@ -192,6 +192,34 @@ describe('bring your own model', () => {
     await context.close();
   });
 
+  it('the pickers are labelled, and a zip dropped on their area is imported as a picked one is', async () => {
+    const context = await freshContext();
+    const page = await context.newPage();
+    await open(page);
+    await page.locator('#model-settings summary').click();
+    // Labelled buttons wrapping the hidden inputs, not two bare "Choose File" inputs.
+    expect(await page.locator('#model-drop label.pick').allTextContents()).toEqual(['Choose a model folder…', 'Choose a zip…']);
+    expect(await page.locator('label.pick:has(#import-zip)').isVisible()).toBe(true);
+    expect(await page.locator('#import-zip').isVisible()).toBe(false);
+    // The zip reaches the page over a route (41 MB as a JSON array of bytes would not).
+    const zip = zipFolder(modelCopy('dropped-model'));
+    await page.route('**/__test__/dropped-model.zip', (route) => route.fulfill({ body: zip, contentType: 'application/zip' }));
+    const dataTransfer = await page.evaluateHandle(async () => {
+      const blob = await (await fetch('__test__/dropped-model.zip')).blob();
+      const dt = new DataTransfer();
+      dt.items.add(new File([blob], 'dropped-model.zip', { type: 'application/zip' }));
+      return dt;
+    });
+    const area = page.locator('#model-drop');
+    await area.dispatchEvent('dragover', { dataTransfer });
+    await expect.poll(() => area.getAttribute('class')).toContain('over');
+    await area.dispatchEvent('drop', { dataTransfer });
+    await expect.poll(() => area.getAttribute('class')).not.toContain('over');
+    await expect.poll(() => page.locator('#import-notice').textContent(), { timeout: 60_000 }).toBe('Imported model dropped-model.');
+    await expect.poll(() => page.locator('#model-name').textContent(), { timeout: 60_000 }).toBe('dropped-model');
+    await context.close();
+  });
+
   it('a valid folder is accepted through the folder picker', async () => {
     const context = await freshContext();
     const page = await context.newPage();

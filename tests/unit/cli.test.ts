@@ -54,7 +54,7 @@ describe('score CLI', () => {
     ['nomap.csv', 'a,b\n1,2\n', [], /nomap\.csv: no column selected/],
     ['bin.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]), [], /bin\.csv: a binary file, not a text table \(a NUL byte at offset 4\)/],
     ['latin.csv', Buffer.from([0x61, 0x0a, 0xe9, 0xff, 0x0a]), [], /latin\.csv: unknown encoding/],
-    ['open.csv', 'a\n"x\n', ['--column', 'a'], /open\.csv row 2: .*(unterminated|never closed)/i],
+    ['open.csv', 'a\n"x\n', ['--column', 'a'], /open\.csv line 2: .*(unterminated|never closed)/i],
   ])('refuses %s with a message that says where', async (name, content, extra, message) => {
     const input = join(tmp, name);
     writeFileSync(input, content);
@@ -106,11 +106,11 @@ describe('score CLI', () => {
     for (const r of Papa.parse<string[]>(bytes.subarray(3).toString('utf8'), { skipEmptyLines: true }).data.slice(1)) expect(r[5]).toBe('wrong');
   });
 
-  it('warns about ragged rows by row number and still scores them; reads JSONL', async () => {
+  it('warns about ragged rows by line and record number and still scores them; reads JSONL', async () => {
     const input = join(tmp, 'ragged.csv');
     writeFileSync(input, `address,id\n${cases[0].record},1\n${cases[1].record}\n`);
     const { stdout, stderr } = await score(input, '--column', 'address', '--out', join(tmp, 'r.csv'));
-    expect(stderr).toMatch(/ragged\.csv row 3: 1 fields, the header has 2/);
+    expect(stderr).toMatch(/ragged\.csv line 3 \(record 2\): 1 fields, the header has 2/);
     expect(stdout).toMatch(/scored 2 records/);
     const jsonl = join(tmp, 'in.jsonl');
     writeFileSync(jsonl, cases.slice(0, 3).map((c) => JSON.stringify({ text: c.record, n: 1 })).join('\n') + '\n');
@@ -122,6 +122,6 @@ describe('score CLI', () => {
     const input = join(tmp, 'long.txt');
     writeFileSync(input, '北京市海淀区学院路29号'.repeat(100) + '\n');
     const { stderr } = await score(input, '--out', join(tmp, 'long.csv'));
-    expect(stderr).toMatch(/long\.txt row 1 is longer than the model's \d+ tokens; scored its beginning only/);
+    expect(stderr).toMatch(/long\.txt line 1 \(record 1\) is longer than the model's \d+ tokens; scored its beginning only/);
   });
 });

@@ -13,16 +13,17 @@ const rows: [string, string, string][] = [
   ['孙七，深圳市南山区科技园路8号', 'correct', ''],
   ['周八，成都市', 'wrong', ''],
 ];
-const source = (header: string[]): RowSource => ({
+const source = (header: string[], errorClass?: number | null): RowSource => ({
   name: 'demo.csv',
   header,
+  errorClass,
   rowCount: rows.length,
   cells: async (ix) => ix.map((i) => rows[i]),
   records: async (ix) => ix.map((i) => rows[i][0]),
 });
 const p = [0.9, 0.1, 0.7, 0.2, 0.4, 0.05];
-function scoredResults(header = ['record', 'label', 'error_class'], withLabels = true): ScoredResults {
-  const r = new ScoredResults(source(header), 0.5);
+function scoredResults(header = ['record', 'label', 'error_class'], withLabels = true, errorClass?: number | null): ScoredResults {
+  const r = new ScoredResults(source(header, errorClass), 0.5);
   const scored = p.map((x) => ({ rewardCorrect: 0, rewardWrong: 0, pCorrect: x, verdict: 'correct' as const, truncated: false }));
   r.append(0, scored, withLabels ? rows.map((row) => row[1] as Verdict) : undefined);
   return r;
@@ -65,5 +66,14 @@ describe('labelled summary', () => {
     const r = scoredResults(['record', 'label', 'kind']);
     expect(await readErrorClasses(r)).toBeNull();
     expect(summarize(r, null).classes.map((c) => c.errorClass)).toEqual([UNCLASSIFIED]);
+  });
+
+  it('reads the error-class column the mapping chose, whatever its name, and none when it chose none', async () => {
+    const chosen = scoredResults(['记录', '标签', '错误类型'], true, 2);
+    expect(await readErrorClasses(chosen)).toEqual([null, 'junk_symbols', 'postcode_length', 'junk_symbols', null, null]);
+    expect(summarize(chosen, await readErrorClasses(chosen)).classes.map((c) => c.errorClass)).toEqual(['junk_symbols', UNCLASSIFIED, 'postcode_length']);
+    // Left to the table's names, 错误类型 is found as error_class is.
+    expect(await readErrorClasses(scoredResults(['记录', '标签', '错误类型']))).toEqual([null, 'junk_symbols', 'postcode_length', 'junk_symbols', null, null]);
+    expect(await readErrorClasses(scoredResults(['record', 'label', 'error_class'], true, null))).toBeNull();
   });
 });

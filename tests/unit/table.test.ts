@@ -82,15 +82,33 @@ describe('reading tables', () => {
     expect(n).toBe(rows.length);
   });
 
-  it('reports ragged rows and giant cells by row and column, and keeps them', async () => {
+  it('reports ragged rows and giant cells by line, record and column, and keeps them', async () => {
     const big = 'x'.repeat(9000);
     const t = await open('r.csv', utf8(`name,address\n张三,北京\n李四\n王五,上海,多余\n赵六,${big}\n`));
     expect(t.rowCount).toBe(4);
     expect(t.warnings).toEqual([
-      { row: 3, message: '1 fields, the header has 2' },
-      { row: 4, message: '3 fields, the header has 2' },
-      { row: 5, column: 'address', message: 'a cell of 9,000 characters; only its first 8192 are scored' },
+      { line: 3, record: 2, message: '1 fields, the header has 2' },
+      { line: 4, record: 3, message: '3 fields, the header has 2' },
+      { line: 5, record: 4, column: 'address', message: 'a cell of 9,000 characters; only its first 8192 are scored' },
     ]);
+  });
+
+  it('tells line from record where they differ: quoted line breaks, blank lines, no header, CR-only ends', async () => {
+    // Line 2 holds a cell with two line breaks inside quotes, line 5 is blank: 李四 (record 2) is on line 6.
+    const t = await open('multi.csv', utf8('name,address\n张三,"北京\n海淀\n学院路"\n\n李四\n王五,上海\n'));
+    expect(t.warnings).toEqual([{ line: 6, record: 2, message: '1 fields, the header has 2' }]);
+    const source = bytesSource('multi.csv', utf8('name,address\n张三,"北京\n海淀\n学院路"\n\n李四\n王五,上海\n'));
+    expect(await new TableReader(source, t).lines([0, 1, 2])).toEqual([2, 6, 7]);
+    // Without a header the first line is record 1; CR-only line ends count as lines.
+    const bare = await open('bare.csv', utf8('1,2\r3\r4,5\r'), { hasHeader: false });
+    expect(bare.warnings).toEqual([{ line: 2, record: 2, message: '1 fields, the header has 2' }]);
+    // Many blocks: the last row's line is still exact.
+    const n = 20_000;
+    const long = 'name,address\n' + '张三,"北京\n海淀"\n'.repeat(n) + '李四\n';
+    const index = await open('long.csv', utf8(long));
+    expect(index.blocks.length).toBeGreaterThan(1);
+    expect(index.warnings).toEqual([{ line: 2 + 2 * n, record: n + 1, message: '1 fields, the header has 2' }]);
+    expect(await new TableReader(bytesSource('long.csv', utf8(long)), index).lines([n - 1, n])).toEqual([2 * n, 2 + 2 * n]);
   });
 
   it.each([
@@ -100,7 +118,7 @@ describe('reading tables', () => {
     ['header.csv', utf8('name,address\n'), /header\.csv: header only, no records/],
     ['image.csv', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), /image\.csv: a binary file, not a text table \(a NUL byte at offset 8\)/],
     ['latin.csv', new Uint8Array([...utf8('name\nabc'), 0xff, 0xfe, 0xff, 0x0a]), /latin\.csv: unknown encoding: .*neither UTF-8 nor GBK\/GB18030 \(first bad byte at offset 8\)/],
-    ['open.csv', utf8('name,address\n张三,"北京\n李四,上海\n'), /open\.csv row 2: .*(unterminated|never closed)/i],
+    ['open.csv', utf8('name,address\n张三,"北京\n李四,上海\n'), /open\.csv line 2: .*(unterminated|never closed)/i],
     ['bad.jsonl', utf8('{"a":\n\n[1]\n'), /bad\.jsonl: no line is a JSON object \(line 1: not valid JSON/],
     ['list.jsonl', utf8('[1,2]\n'), /list\.jsonl: no line is a JSON object \(line 1: not a JSON object\)/],
     ['x.xlsx', utf8('a'), /x\.xlsx: unsupported file type '\.xlsx'/],
@@ -149,8 +167,8 @@ describe('reading tables', () => {
     const index = await open('one-bad.jsonl', utf8(text));
     expect(index.rowCount).toBe(2);
     expect(index.warnings).toEqual([
-      { row: 3, message: expect.stringMatching(/^not valid JSON \(.*\); line skipped$/) },
-      { row: 4, message: 'not a JSON object; line skipped' },
+      { line: 3, record: null, message: expect.stringMatching(/^not valid JSON \(.*\); line skipped$/) },
+      { line: 4, record: null, message: 'not a JSON object; line skipped' },
     ]);
     const rows = await new TableReader(bytesSource('one-bad.jsonl', utf8(text)), index).range(0, 2);
     expect(rows).toEqual([['北京'], ['上海']]);
@@ -162,7 +180,7 @@ describe('reading tables', () => {
     const text = good.repeat(n) + '{broken\n' + good;
     const index = await open('long.jsonl', utf8(text));
     expect(index.rowCount).toBe(n + 1);
-    expect(index.warnings).toEqual([{ row: n + 1, message: expect.stringMatching(/not valid JSON/) }]);
+    expect(index.warnings).toEqual([{ line: n + 1, record: null, message: expect.stringMatching(/not valid JSON/) }]);
     expect(index.blocks.length).toBeGreaterThan(1);
   });
 
@@ -177,9 +195,19 @@ describe('reading tables', () => {
 describe('column mapping', () => {
   it('guesses template fields and the label from Chinese and English headers', () => {
     const m = guessMapping(['ID', 'Name', '详细地址', 'zip', '手机', 'label']);
-    expect(m).toEqual({ whole: null, fields: { name: 1, address: 2, postcode: 3, phone: 4 }, extras: [], label: 5 });
+    expect(m).toEqual({ whole: null, fields: { name: 1, address: 2, postcode: 3, phone: 4 }, extras: [], label: 5, errorClass: null });
     expect(guessMapping(['record']).whole).toBe(0);
     expect(guessMapping(['foo', 'bar']).whole).toBeNull();
+  });
+
+  it('guesses the error-class column from error_class, 错误类型, 错误类别 or error type', () => {
+    expect(guessMapping(['record', 'label', 'error_class']).errorClass).toBe(2);
+    expect(guessMapping(['记录', '标签', '错误类型'])).toMatchObject({ whole: 0, label: 1, errorClass: 2 });
+    expect(guessMapping(['地址', '错误类别']).errorClass).toBe(1);
+    expect(guessMapping(['text', 'Error Type ']).errorClass).toBe(1);
+    expect(guessMapping(['text', 'note']).errorClass).toBeNull();
+    // A chosen column that is not in the file is refused like any other.
+    expect(mappingProblem({ ...guessMapping(['record']), errorClass: 3 }, ['record'], 'f.csv')).toMatch(/column 3 does not exist/);
   });
 
   it('composes the exact record text, extras as header：value, cells capped', () => {
@@ -231,5 +259,15 @@ describe('writing tables', () => {
     }[kind];
     expect(parsed).toEqual(expected);
     expect(text).toContain('\r\n');
+  });
+});
+
+describe('places in messages', () => {
+  it('names the line of bytes that are not valid in the encoding the file was read as', async () => {
+    // The first megabyte (the encoding sample) is clean UTF-8; line 40,002 holds a stray byte.
+    const good = 'name,address\n' + '张三,北京市海淀区学院路29号\n'.repeat(40_000);
+    const bytes = new Uint8Array([...utf8(good), ...utf8('李四,上'), 0xff, ...utf8('海\n')]);
+    expect(bytes.length).toBeGreaterThan(1024 * 1024);
+    await expect(open('late.csv', bytes)).rejects.toThrow(/^late\.csv line 40002: bytes that are not valid UTF-8/);
   });
 });
