@@ -16,6 +16,7 @@ import { ScoredResults, type RowSource } from './results.svelte';
 import { AbortError, WorkerCrashError } from './scorer-bridge';
 import { scoring } from './scoring.svelte';
 import { TableBridge } from './table-bridge';
+import { num, t } from './locale.svelte';
 
 export type Phase = 'empty' | 'opening' | 'mapping' | 'scoring' | 'paused' | 'done' | 'cancelled' | 'stopped';
 
@@ -64,7 +65,7 @@ class AuditState {
   /** Index a file; a run in progress is never replaced (its results would be lost). */
   async open(file: File, options: { encoding?: 'auto' | 'utf-8' | 'gb18030'; hasHeader?: boolean } = {}): Promise<boolean> {
     if (this.phase === 'scoring' || this.phase === 'paused') {
-      this.error = `${file.name}: not opened, ${this.table?.name} is being scored; cancel that run first (its finished rows are kept)`;
+      this.error = t('audit.busy', { file: file.name, scoring: this.table?.name });
       return false;
     }
     const restarted = this.phase === 'opening';
@@ -88,8 +89,8 @@ class AuditState {
       // A refused file leaves the table on screen (its results may have taken minutes to
       // score): the error says which file is still loaded, so its mapping and results
       // below are not taken for the refused file's.
-      const kept = this.table ? (this.table.name === PASTE_NAME ? 'the pasted records' : this.table.name) : null;
-      this.error = kept ? `${(e as Error).message}. Still loaded: ${kept} (the mapping and results below are its own)` : (e as Error).message;
+      const kept = this.table ? (this.table.name === PASTE_NAME ? t('audit.pasted') : this.table.name) : null;
+      this.error = kept ? t('audit.still_loaded', { why: (e as Error).message, kept }) : (e as Error).message;
       this.phase = this.table ? (this.results ? 'done' : 'mapping') : 'empty';
       // A restarted worker lost the table on screen: read it again.
       if (restarted && this.file && this.table) await this.tables.remote.open(this.file, { encoding: this.table.encoding, hasHeader: this.table.hasHeader }).catch(() => {});
@@ -120,15 +121,15 @@ class AuditState {
   }
 
   private refreshPreview() {
-    const t = this.table;
+    const table = this.table;
     const m = this.mapping;
-    this.preview = t && m && !mappingProblem(m, t.header, t.name) ? t.preview.slice(0, 5).map((cells) => composeRow(cells, t.header, m, template())) : [];
+    this.preview = table && m && !mappingProblem(m, table.header, table.name) ? table.preview.slice(0, 5).map((cells) => composeRow(cells, table.header, m, template())) : [];
   }
 
   /** The paste box: one record per line, scored as a one-column table. */
   async scorePaste(text: string) {
     if (text.split(/\r?\n/).every((l) => l.trim() === '')) {
-      this.error = 'Nothing to score: paste at least one record, one per line.';
+      this.error = t('source.nothing_to_score');
       return;
     }
     const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
@@ -139,28 +140,28 @@ class AuditState {
   }
 
   async start() {
-    const t = this.table;
+    const table = this.table;
     const m = this.mapping;
-    if (!t || !m) return;
-    const problem = mappingProblem(m, t.header, t.name);
+    if (!table || !m) return;
+    const problem = mappingProblem(m, table.header, table.name);
     if (problem) {
       this.error = problem;
       return;
     }
     if (!scoring.model) {
-      this.error = 'The model is not loaded yet.';
+      this.error = t('audit.no_model');
       return;
     }
     this.error = null;
     const source: RowSource = {
-      name: t.name,
-      header: t.header,
-      rowCount: t.rowCount,
+      name: table.name,
+      header: table.header,
+      rowCount: table.rowCount,
       errorClass: m.errorClass,
       cells: (rows) => this.tables.remote.cells(rows),
       records: (rows) => this.tables.remote.records(rows, $state.snapshot(m), template()),
     };
-    this.progress = { done: 0, total: t.rowCount, perSecond: 0, secondsLeft: 0 };
+    this.progress = { done: 0, total: table.rowCount, perSecond: 0, secondsLeft: 0 };
     this.results = new ScoredResults(source, scoring.model.manifest.threshold);
     this.emptyRows = [];
     this.badLabelRows = [];
@@ -195,7 +196,7 @@ class AuditState {
         } catch (e) {
           if (!(e instanceof WorkerCrashError)) throw e;
           crashes++;
-          this.notice = `The scoring worker crashed at record ${from + 1}; ${crashes < MAX_CRASHES ? `restarted, going on from record ${from + 1} (the last finished batch)` : `stopped after ${MAX_CRASHES} crashes in a row: press Resume to go on from record ${from + 1}`}.`;
+          this.notice = t(crashes < MAX_CRASHES ? 'audit.crash_restarted' : 'audit.crash_stopped', { record: num(from + 1), crashes: MAX_CRASHES });
           if (crashes >= MAX_CRASHES) {
             this.phase = 'stopped';
             return;
@@ -221,10 +222,10 @@ class AuditState {
     } catch (e) {
       if (e instanceof AbortError || signal.aborted) {
         this.phase = 'cancelled';
-        this.notice = `Cancelled: ${results.size.toLocaleString('en')} of ${results.total.toLocaleString('en')} rows were scored and are kept.`;
+        this.notice = t('audit.cancelled', { scored: num(results.size), total: num(results.total) });
       } else {
         this.phase = 'stopped';
-        this.error = `Scoring stopped at record ${results.size + 1}: ${(e as Error).message}. The ${results.size.toLocaleString('en')} rows scored so far are kept; Resume goes on from there.`;
+        this.error = t('audit.stopped', { record: num(results.size + 1), why: (e as Error).message, scored: num(results.size) });
       }
     } finally {
       this.progress = { ...this.progress, done: results.size, total: results.total };

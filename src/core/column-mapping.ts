@@ -7,6 +7,7 @@
 import { composeRecord, DEFAULT_RECORD_TEMPLATE, type RecordTemplate } from './record-template';
 import { MAX_SCORED_CELL } from './table';
 import type { Verdict } from './scorer';
+import { t } from '../i18n';
 
 export interface ColumnMapping {
   /** One column that is the whole record; when set, fields and extras are ignored. */
@@ -67,13 +68,13 @@ export function guessErrorClass(header: string[]): number | null {
 export function mappingProblem(mapping: ColumnMapping, header: string[], name: string): string | null {
   const columns = [mapping.whole, mapping.label, mapping.errorClass ?? null, ...Object.values(mapping.fields), ...mapping.extras];
   const bad = columns.find((c) => c !== null && !(Number.isInteger(c) && c >= 0 && c < header.length));
-  if (bad !== undefined) return `${name}: column ${bad} does not exist (the file has ${header.length})`;
+  if (bad !== undefined) return t('mapping_problem.no_column', { name, column: bad, n: header.length });
   const fields = Object.values(mapping.fields).filter((c) => c !== null);
   if (mapping.whole === null && fields.length === 0 && mapping.extras.length === 0) {
-    return `${name}: no column selected: pick the column that holds the whole record, or the columns for the record's fields`;
+    return t('mapping_problem.none', { name });
   }
   if (mapping.label !== null && (mapping.label === mapping.whole || fields.includes(mapping.label))) {
-    return `${name}: column '${header[mapping.label]}' is both the label and part of the record`;
+    return t('mapping_problem.label_in_record', { name, column: header[mapping.label] });
   }
   return null;
 }

@@ -13,6 +13,8 @@
  * number among the records too, the header excluded: `line 3 (record 2)`.
  */
 import Papa from 'papaparse';
+import { t } from '../i18n';
+import { num } from '../i18n/format';
 
 export class TableError extends Error {
   override name = 'TableError';
@@ -57,7 +59,7 @@ const KINDS: Record<string, TableKind> = { csv: 'csv', tsv: 'tsv', tab: 'tsv', j
 export function kindOf(name: string): TableKind {
   const ext = /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
   const kind = KINDS[ext];
-  if (!kind) throw new TableError(`${name}: unsupported file type '.${ext}' (use .csv, .tsv, .jsonl or .txt)`);
+  if (!kind) throw new TableError(t('table_file.type', { name, ext }));
   return kind;
 }
 
@@ -66,14 +68,12 @@ export function kindOf(name: string): TableKind {
  * UTF-8 is tried first: GB18030 decodes almost any bytes, UTF-8 rejects most non-UTF-8.
  */
 export function sniffEncoding(sample: Uint8Array, name: string): TextEncodingName {
-  if (utf16Of(sample)) throw new TableError(`${name}: UTF-16 text: open it through utf16AsUtf8 (the table reader scans UTF-8 or GBK bytes)`);
+  if (utf16Of(sample)) throw new TableError(t('table_file.utf16', { name }));
   const nul = sample.indexOf(0);
-  if (nul >= 0) throw new TableError(`${name}: a binary file, not a text table (a NUL byte at offset ${nul})`);
+  if (nul >= 0) throw new TableError(t('table_file.binary', { name, offset: nul }));
   if (decodes(sample, 'utf-8')) return 'utf-8';
   if (decodes(sample, 'gb18030')) return 'gb18030';
-  throw new TableError(
-    `${name}: unknown encoding: the bytes are neither UTF-8 nor GBK/GB18030 (first bad byte at offset ${firstBadUtf8(sample)}); save the file as UTF-8`,
-  );
+  throw new TableError(t('table_file.encoding', { name, offset: firstBadUtf8(sample) }));
 }
 
 function decodes(bytes: Uint8Array, encoding: TextEncodingName): boolean {
@@ -188,11 +188,11 @@ function parseBlock(
       try {
         value = JSON.parse(line);
       } catch (e) {
-        skipped?.(firstLine + i, `not valid JSON (${(e as Error).message})`);
+        skipped?.(firstLine + i, t('table_file.not_json', { why: (e as Error).message }));
         return;
       }
       if (!value || typeof value !== 'object' || Array.isArray(value)) {
-        skipped?.(firstLine + i, 'not a JSON object');
+        skipped?.(firstLine + i, t('table_file.not_object'));
         return;
       }
       out.push(value as Record<string, unknown>);
@@ -205,7 +205,7 @@ function parseBlock(
   const starts = bad || lines ? csvRowLines(text, f.delimiter, f.newline, firstLine) : [];
   if (bad) {
     const at = starts[bad.row ?? 0] ?? firstLine;
-    throw new TableError(`${name} line ${at}: ${bad.message}`);
+    throw new TableError(t('table_file.at_line', { name, line: at, why: bad.message }));
   }
   // The scan and Papa disagree only on odd quoting: then no line is claimed at all.
   if (lines) lines.push(...(starts.length === parsed.data.length ? starts : parsed.data.map(() => null)));
@@ -333,7 +333,7 @@ function sniffFormat(sample: Uint8Array, name: string, kind: TableKind, encoding
 export async function openTable(source: ByteSource, options: OpenOptions = {}): Promise<TableIndex> {
   const name = source.name;
   let kind = kindOf(name);
-  if (source.size === 0) throw new TableError(`${name}: empty file, nothing to score`);
+  if (source.size === 0) throw new TableError(t('table_file.empty', { name }));
   const sample = await readSample(source);
   // A .txt whose first line holds tabs is a table: Excel's "Unicode text" and "Text (tab
   // delimited)" exports are .txt files.
@@ -361,7 +361,7 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
   let firstSkipped = null as { line: number; reason: string } | null; // set inside skipped(): no narrowing to null
   const skipped = (line: number, reason: string) => {
     firstSkipped ??= { line, reason };
-    warn({ line, row: null, message: `${reason}; line skipped` });
+    warn({ line, row: null, message: t('table_file.line_skipped', { reason }) });
   };
   let pending = new Uint8Array(0);
   let pendingStart = 0;
@@ -375,7 +375,7 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
       text = decoder(encoding).decode(bytes);
     } catch {
       const at = lines + 1 + byteLineBreaks(bytes.subarray(0, firstBadUtf8(bytes, encoding)));
-      throw new TableError(`${name} line ${at}: bytes that are not valid ${encoding === 'utf-8' ? 'UTF-8' : 'GB18030'} (the encoding this file was read as); choose the encoding by hand`);
+      throw new TableError(t('table_file.bad_bytes', { name, line: at, encoding: encoding === 'utf-8' ? 'UTF-8' : 'GB18030' }));
     }
     if (blocks.length === 0) text = text.replace(/^\uFEFF/, '');
     const rowLines: (number | null)[] = [];
@@ -388,17 +388,17 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
       lastLine = line ?? lastLine;
       if (Array.isArray(row)) {
         if (width < 0) width = row.length;
-        else if (row.length !== width) warn({ line, row: rowNo, message: `${row.length} fields, the header has ${width}` });
+        else if (row.length !== width) warn({ line, row: rowNo, message: t('table_file.ragged', { n: row.length, width }) });
         row.forEach((cell, col) => {
           if (cell.length > MAX_SCORED_CELL) {
-            warn({ line, row: rowNo, column: String(col), message: `a cell of ${cell.length.toLocaleString('en')} characters; only its first ${MAX_SCORED_CELL} are scored` });
+            warn({ line, row: rowNo, column: String(col), message: t('table_file.long_cell', { n: num(cell.length), max: MAX_SCORED_CELL }) });
           }
         });
       } else {
         for (const [key, value] of Object.entries(row)) {
           if (!keys.has(key)) keys.set(key, keys.size);
           if (cellText(value).length > MAX_SCORED_CELL) {
-            warn({ line, row: rowNo, column: key, message: `a cell of ${cellText(value).length.toLocaleString('en')} characters; only its first ${MAX_SCORED_CELL} are scored` });
+            warn({ line, row: rowNo, column: key, message: t('table_file.long_cell', { n: num(cellText(value).length), max: MAX_SCORED_CELL }) });
           }
         }
       }
@@ -429,23 +429,23 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
     }
     if (pending.length > MAX_ROW_BYTES) {
       const at = lines + 1 + byteLineBreaks(pending.subarray(0, Math.max(rowEnd, 0)));
-      throw new TableError(`${name} line ${at}: a row of more than ${MAX_ROW_BYTES / 1024 / 1024} MB; is a quote left open?`);
+      throw new TableError(t('table_file.long_row', { name, line: at, mb: MAX_ROW_BYTES / 1024 / 1024 }));
     }
     options.onProgress?.(Math.min(offset + READ_BYTES, source.size), source.size);
   }
   if (pending.length > 0) cutBlock(pending.length);
-  if (splitter.openQuote) throw new TableError(`${name} line ${lastLine}: a quoted field is never closed`);
+  if (splitter.openQuote) throw new TableError(t('table_file.open_quote', { name, line: lastLine }));
   if (records === 0 && firstSkipped) {
-    throw new TableError(`${name}: no line is a JSON object (line ${firstSkipped.line}: ${firstSkipped.reason})`);
+    throw new TableError(t('table_file.no_object', { name, line: firstSkipped.line, reason: firstSkipped.reason }));
   }
-  if (records === 0) throw new TableError(`${name}: empty file, nothing to score`);
+  if (records === 0) throw new TableError(t('table_file.empty', { name }));
 
   let header: string[];
   let headerGuess: boolean;
   if (kind === 'jsonl') {
     header = [...keys.keys()];
     headerGuess = false;
-    if (header.length === 0) throw new TableError(`${name}: the JSON objects have no fields`);
+    if (header.length === 0) throw new TableError(t('table_file.no_fields', { name }));
   } else {
     const asRows = firstRecords as string[][];
     headerGuess = kind !== 'txt' && guessHeader(asRows);
@@ -456,7 +456,7 @@ export async function openTable(source: ByteSource, options: OpenOptions = {}): 
     header = hasHeader ? first.map((c) => c.trim()) : kind === 'txt' ? ['record'] : first.map((_, i) => `column ${i + 1}`);
   }
   const rowCount = records - (hasHeader ? 1 : 0);
-  if (rowCount === 0) throw new TableError(`${name}: header only, no records`);
+  if (rowCount === 0) throw new TableError(t('table_file.header_only', { name }));
   const columnName = (column?: string) => (column === undefined || kind === 'jsonl' ? column : header[Number(column)] ?? `column ${Number(column) + 1}`);
   const index: TableIndex = {
     ...format,
@@ -609,7 +609,7 @@ export async function utf16AsUtf8(source: ByteSource): Promise<ByteSource> {
   try {
     text = new TextDecoder(encoding, { fatal: true }).decode(await source.read(0, source.size));
   } catch {
-    throw new TableError(`${source.name}: starts with a ${encoding.toUpperCase()} byte-order mark, but its bytes are not valid ${encoding.toUpperCase()}`);
+    throw new TableError(t('table_file.bad_bom', { name: source.name, encoding: encoding.toUpperCase() }));
   }
   return bytesSource(source.name, new TextEncoder().encode(text));
 }
