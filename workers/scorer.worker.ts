@@ -138,7 +138,7 @@ const api = {
     const cache: CacheReport = { hits: [], stored: [], refetched: [] };
     const source = options.stored ? importedSource(options.stored) : cachingSource(fetchSource(options.modelUrl ?? ''), cache);
     // The adapter first: its features decide which weights to download.
-    const adapter = options.backend === 'wasm' ? { unavailable: 'WASM chosen' } : await webgpuAdapter();
+    const adapter = options.backend === 'wasm' ? { unavailable: t('backend.wasm_chosen') } : await webgpuAdapter();
     let fallbackReason = 'unavailable' in adapter ? adapter.unavailable : undefined;
     let backend: Backend = fallbackReason ? 'wasm' : 'webgpu';
     let model = await loadModel(source, precision, onProgress, options.mode, 'features' in adapter ? adapter.features : undefined);

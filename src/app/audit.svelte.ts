@@ -16,7 +16,7 @@ import { ScoredResults, type RowSource } from './results.svelte';
 import { AbortError, WorkerCrashError } from './scorer-bridge';
 import { scoring } from './scoring.svelte';
 import { TableBridge } from './table-bridge';
-import { num, t } from './locale.svelte';
+import { num, pageLocale, t } from './locale.svelte';
 
 export type Phase = 'empty' | 'opening' | 'mapping' | 'scoring' | 'paused' | 'done' | 'cancelled' | 'stopped';
 
@@ -55,6 +55,11 @@ class AuditState {
   badLabelRows = $state.raw<RowPlace[]>([]);
 
   readonly tables = new TableBridge();
+
+  constructor() {
+    pageLocale.onChange((l) => this.tables.setLocale(l));
+  }
+
   private controller: AbortController | null = null;
   private pauseGate: { promise: Promise<void>; resolve: () => void } | null = null;
 

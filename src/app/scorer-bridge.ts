@@ -13,7 +13,7 @@ import type { DroppedFile, ImportResult } from '../../workers/model-import';
 import type { Explanation } from '../core/explain';
 import type { HowItWorks } from '../core/how-it-works';
 import { heartbeat, SILENCE_LIMIT_S } from './heartbeat';
-import { pageLocale, t } from './locale.svelte';
+import { t, type Locale } from '../i18n';
 
 export class AbortError extends Error {
   override name = 'AbortError';
@@ -50,15 +50,22 @@ export class ScorerBridge {
   /** A crash with no call in flight, reported by the next call (see die). */
   private idleCrash: WorkerCrashError | null = null;
   private readonly silenceMs: number;
+  /** The language the worker's messages are in; a worker is named after it when it starts. */
+  private locale: Locale = 'en';
 
   constructor(options: BridgeOptions = {}) {
     this.silenceMs = options.silenceMs ?? SILENCE_LIMIT_S * 1000;
-    pageLocale.onChange((l) => void this.life?.api.setLocale(l));
+  }
+
+  /** The page's language changed (or was first chosen): tell the running worker, and name the next one after it. */
+  setLocale(l: Locale): void {
+    this.locale = l;
+    void this.life?.api.setLocale(l);
   }
 
   private start(): Life {
     if (!this.life) {
-      const worker = new Worker(new URL('../../workers/scorer.worker.ts', import.meta.url), { type: 'module', name: pageLocale.current });
+      const worker = new Worker(new URL('../../workers/scorer.worker.ts', import.meta.url), { type: 'module', name: this.locale });
       let end!: (reason: Error) => void;
       const ended = new Promise<never>((_, reject) => (end = reject));
       ended.catch(() => {});

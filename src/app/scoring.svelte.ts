@@ -3,7 +3,7 @@ import type { LoadProgress, Precision } from '../core/model-files';
 import type { ScoredRecord } from '../core/scorer';
 import type { Backend, ModelInfo } from '../../workers/scorer.worker';
 import { AbortError, ScorerBridge } from './scorer-bridge';
-import { t } from './locale.svelte';
+import { pageLocale, t } from './locale.svelte';
 import { silenceLimitMs } from './heartbeat';
 
 export interface Row extends ScoredRecord {
@@ -30,6 +30,10 @@ class ScoringState {
    * `?worker_silence_s=N` shortens how long a silent worker is given (heartbeat.ts).
    */
   readonly bridge = new ScorerBridge({ silenceMs: silenceLimitMs(globalThis.location?.search ?? '') });
+
+  constructor() {
+    pageLocale.onChange((l) => this.bridge.setLocale(l));
+  }
   private controller: AbortController | null = null;
 
   async loadDefault(backend: Backend | 'auto' = 'auto', model?: string | null, precision: Precision = 'quantized') {

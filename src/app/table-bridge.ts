@@ -5,19 +5,24 @@
  */
 import * as Comlink from 'comlink';
 import type { TableWorkerApi } from '../../workers/table.worker';
-import { pageLocale } from './locale.svelte';
+import type { Locale } from '../i18n';
 
 export class TableBridge {
   private worker: Worker | null = null;
   private api: Comlink.Remote<TableWorkerApi> | null = null;
 
-  constructor() {
-    pageLocale.onChange((l) => void this.api?.setLocale(l));
+  /** The language the worker's messages are in; a worker is named after it when it starts. */
+  private locale: Locale = 'en';
+
+  /** The page's language changed (or was first chosen): tell the running worker, and name the next one after it. */
+  setLocale(l: Locale): void {
+    this.locale = l;
+    void this.api?.setLocale(l);
   }
 
   get remote(): Comlink.Remote<TableWorkerApi> {
     if (!this.api) {
-      this.worker = new Worker(new URL('../../workers/table.worker.ts', import.meta.url), { type: 'module', name: pageLocale.current });
+      this.worker = new Worker(new URL('../../workers/table.worker.ts', import.meta.url), { type: 'module', name: this.locale });
       this.api = Comlink.wrap<TableWorkerApi>(this.worker);
     }
     return this.api;

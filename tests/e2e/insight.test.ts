@@ -36,16 +36,16 @@ describe('model card', () => {
     expect(Number(await card.locator('.size').getAttribute('data-bytes'))).toBe(manifest.files[graph.quantized].bytes);
     expect(await card.locator('.backend').textContent()).toBe('wasm');
     const accuracy = manifest.metrics.test?.model_int8?.accuracy ?? manifest.metrics.onnx_int8.accuracy;
-    expect(await card.locator('table.overall tbody tr').first().textContent()).toContain(`${(100 * accuracy).toFixed(1)} %`);
+    expect(await card.locator('table.overall tbody tr').first().textContent()).toContain(`${(100 * accuracy).toFixed(1)}%`);
     const perClass = manifest.metrics.per_class?.model ?? {};
     for (const [errorClass, m] of Object.entries(perClass) as [string, { accuracy: number }][]) {
-      expect(await card.locator(`table.per-class tr[data-class="${errorClass}"] .model`).textContent()).toBe(`${(100 * m.accuracy).toFixed(1)} %`);
+      expect(await card.locator(`table.per-class tr[data-class="${errorClass}"] .model`).textContent()).toBe(`${(100 * m.accuracy).toFixed(1)}%`);
     }
     const real = manifest.metrics.realworld as { accepted: number } | undefined;
     if (real) {
       // what the model does on addresses people wrote, as twinscore-card measured it
       expect(Number(await card.locator('.realworld').getAttribute('data-accepted'))).toBe(real.accepted);
-      expect(await card.locator('.realworld').textContent()).toContain(`${(100 * real.accepted).toFixed(1)} %`);
+      expect(await card.locator('.realworld').textContent()).toContain(`${(100 * real.accepted).toFixed(1)}%`);
     } else expect(await card.locator('.realworld').count()).toBe(0);
     if (existsSync(join(MODELS, defaultName, 'MODEL_CARD.md'))) {
       // The training data summary is the card's Data section, rendered.
