@@ -12,6 +12,7 @@
  */
 import Papa from 'papaparse';
 import type { TableReader } from './table';
+import { t } from '../i18n';
 
 export type ExportKind = 'full' | 'cleaned' | 'flagged';
 export type OutputEncoding = 'utf-8-bom' | 'utf-8' | 'gb18030';
@@ -34,7 +35,8 @@ function line(cells: string[]): string {
 }
 
 export function exportHeader(header: string[], kind: ExportKind): string[] {
-  return kind === 'cleaned' ? header : [...header, 'p_correct', 'verdict'];
+  // The columns we add are named in the page's language (p_correct, verdict in English: the CLI's).
+  return kind === 'cleaned' ? header : [...header, t('export.column_p'), t('export.column_verdict')];
 }
 
 /** The output cells of one data row, or null when the row does not belong in this export. */
@@ -45,7 +47,7 @@ export function exportRow(cells: string[], width: number, p: number, threshold: 
   if (kind === 'flagged' && (!scored || correct)) return null;
   const own = cells.length < width ? [...cells, ...Array<string>(width - cells.length).fill('')] : cells.slice(0, width);
   if (kind === 'cleaned') return cells.length > width ? cells : own;
-  const score = scored ? [p.toFixed(6), correct ? 'correct' : 'wrong'] : ['', ''];
+  const score = scored ? [p.toFixed(6), t(correct ? 'export.correct' : 'export.wrong')] : ['', ''];
   return [...own, ...score, ...cells.slice(width)];
 }
 

@@ -6,6 +6,8 @@
  * word outside the user's own data. The language follows navigator.languages, switches in
  * the header and stays switched after a reload. The workspace fits a 1280x720 screen.
  */
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useApp } from './browser';
@@ -69,6 +71,12 @@ it('a zh-CN browser gets a page with no English outside the catalog, in every st
   await page.locator('#try-demo').click();
   await expect.poll(() => page.locator('#phase').getAttribute('data-phase'), { timeout: 170_000 }).toBe('done');
   expect(await englishOnPage(page), 'demo results').toEqual([]);
+
+  // The columns the export adds are named in the page's language, as are its verdicts.
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator('#export-flagged').click()]);
+  const exported = Papa.parse<string[]>(readFileSync((await file.path())!, 'utf8').replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+  expect(exported[0].slice(-2)).toEqual(['P(正确)', '判定']);
+  expect(new Set(exported.slice(1).map((r) => r.at(-1)))).toEqual(new Set(['错误']));
 
   const wrongRow = page.locator('#results tbody tr.wrong').first();
   await wrongRow.click();
