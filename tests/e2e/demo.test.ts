@@ -158,14 +158,14 @@ describe('screens for the docs', () => {
     await page.locator('#model-card-panel > summary').click();
     await page.locator('#measure-speed').click();
     await page.locator('#model-card .speed').waitFor({ timeout: 120_000 });
-    await shoot('model-card', page.locator('#model-card-panel'));
+    await shoot('model-card', page.locator('#model-card-panel .sheet'));
     await page.locator('#how-it-works-panel > summary').click();
     const wrong = rows.find((r) => r.label === 'wrong' && r.error_class === 'postcode_length') ?? rows[0];
     await page.locator('#how-record').fill(wrong.record);
     const panel = page.locator('#how-it-works-panel');
     await expect.poll(() => panel.locator('pre[data-label="正确"]').textContent(), { timeout: 60_000 }).toContain(wrong.record);
     await panel.locator('.how-it-works[data-state="done"]').waitFor();
-    await shoot('how-it-works', panel);
+    await shoot('how-it-works', panel.locator('.sheet'));
   });
 
   it('asked nothing of another origin', () => {
