@@ -9,10 +9,13 @@
  * - modelFiles: model bytes keyed by [model name, the file's SHA-256 from its manifest];
  *   a changed file gets a new key, never a stale hit. Readers verify the hash anyway.
  * - models: what is cached per model name: its manifest and where it came from.
+ * - adapters: the adapter a user kept for a model (issue 43), by model name, bound to the
+ *   model's manifest by its SHA-256 inside the file; switched on or off.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { sha256Hex } from '../core/sha256';
 import { t } from '../i18n';
+import type { AdapterFile } from '../core/adapter-file';
 
 export interface Correction {
   /** correctionKey(model, record). */
@@ -43,21 +46,32 @@ export interface CachedModel {
   cachedAt: number;
 }
 
+export interface StoredAdapter {
+  model: string;
+  file: AdapterFile;
+  /** Scores use it while on; off, they are the base model's, bit for bit. */
+  on: boolean;
+}
+
 interface TwinDb extends DBSchema {
   corrections: { key: string; value: Correction; indexes: { at: number } };
   modelFiles: { key: [string, string]; value: CachedFile };
   models: { key: string; value: CachedModel };
+  adapters: { key: string; value: StoredAdapter };
 }
 
 export const DB_NAME = 'twinscore';
 let opened: Promise<IDBPDatabase<TwinDb>> | null = null;
 
 export function db(): Promise<IDBPDatabase<TwinDb>> {
-  opened ??= openDB<TwinDb>(DB_NAME, 1, {
-    upgrade(database) {
-      database.createObjectStore('corrections', { keyPath: 'key' }).createIndex('at', 'at');
-      database.createObjectStore('modelFiles', { keyPath: ['model', 'sha256'] });
-      database.createObjectStore('models', { keyPath: 'name' });
+  opened ??= openDB<TwinDb>(DB_NAME, 2, {
+    upgrade(database, oldVersion) {
+      if (oldVersion < 1) {
+        database.createObjectStore('corrections', { keyPath: 'key' }).createIndex('at', 'at');
+        database.createObjectStore('modelFiles', { keyPath: ['model', 'sha256'] });
+        database.createObjectStore('models', { keyPath: 'name' });
+      }
+      if (oldVersion < 2) database.createObjectStore('adapters', { keyPath: 'model' });
     },
   });
   return opened;
@@ -157,4 +171,18 @@ export async function deleteCachedModel(name: string): Promise<void> {
 /** Every [name, sha256] key of one model. */
 function modelRange(name: string): IDBKeyRange {
   return IDBKeyRange.bound([name, ''], [name, '\uffff']);
+}
+
+// ---- adapters ----------------------------------------------------------------------
+
+export async function loadAdapter(model: string): Promise<StoredAdapter | undefined> {
+  return (await db()).get('adapters', model);
+}
+
+export async function saveAdapter(stored: StoredAdapter): Promise<void> {
+  await (await db()).put('adapters', stored);
+}
+
+export async function deleteAdapter(model: string): Promise<void> {
+  await (await db()).delete('adapters', model);
 }
