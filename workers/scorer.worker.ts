@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import { LOCALES, setLocale, t, type Locale } from '../src/i18n';
 import { chooseWeights, loadModel, type LoadProgress, type ModelSource, type Precision, type Weights } from '../src/core/model-files';
-import { Scorer, type RunBatch, type Runner, type ScoredRecord, type ScoringMode } from '../src/core/scorer';
+import { Scorer, type RunBatch, type Runner, type ScoredRecord, type ScoredWithFeatures, type ScoringMode } from '../src/core/scorer';
 import { ortRunner } from '../src/core/ort-runner';
 import type { Manifest } from '../src/core/manifest';
 import { explain, optionsFor, type Explanation } from '../src/core/explain';
@@ -54,6 +54,10 @@ export interface ModelInfo {
   batchSize: number;
   /** What the IndexedDB model cache did (absent for imported models). */
   cache?: CacheReport;
+  /** Values per feature vector where scoreWithFeatures works, else null. */
+  featureSize: number | null;
+  /** Why scoreWithFeatures does not work with this model (an older export, say). */
+  featuresUnavailable?: string;
 }
 
 function fetchSource(base: string): ModelSource {
@@ -114,7 +118,19 @@ function answering(runner: Runner): Runner {
     await turn();
     return run(ids, second, rows, cols);
   };
-  return { ...runner, run: wrapped } as Runner;
+  if (runner.mode !== 'dual' || !runner.features) return { ...runner, run: wrapped } as Runner;
+  const features = runner.features;
+  return {
+    ...runner,
+    run: wrapped,
+    features: {
+      size: features.size,
+      run: async (ids, lengths, rows, cols) => {
+        await turn();
+        return features.run(ids, lengths, rows, cols);
+      },
+    },
+  };
 }
 
 let scorer: Scorer | null = null;
@@ -158,7 +174,10 @@ const api = {
     }
     const batchSize = options.batchSize ?? BATCH_SIZE[backend];
     scorer = new Scorer(model.tokenizer, model.manifest, answering(ortRunner(ort.Tensor, session, model.manifest, model.mode)), { batchSize });
-    const run = { mode: model.mode, threads: ort.env.wasm.numThreads ?? 1, batchSize };
+    const run = {
+      mode: model.mode, threads: ort.env.wasm.numThreads ?? 1, batchSize,
+      featureSize: scorer.featureSize, featuresUnavailable: scorer.featuresUnavailable,
+    };
     const info = {
       name: model.manifest.name, backend, fallbackReason, precision, weights: model.weights, weightsFallback: model.weightsFallback,
       manifest: model.manifest,
@@ -169,6 +188,12 @@ const api = {
   async score(records: string[]): Promise<ScoredRecord[]> {
     if (!scorer) throw new Error('no model loaded');
     return scorer.score(records);
+  },
+
+  /** score, each record with its features (the score head's input); see ModelInfo.featuresUnavailable. */
+  async scoreWithFeatures(records: string[]): Promise<ScoredWithFeatures[]> {
+    if (!scorer) throw new Error('no model loaded');
+    return scorer.scoreWithFeatures(records);
   },
 
   /** Which spans of the record make it look wrong (src/core/explain.ts). */

@@ -17,6 +17,16 @@ export interface WebGpuGraph {
   precision: WebGpuPrecision;
 }
 
+/**
+ * The dual graph's second output: [N, 2, size] float32, the pooled hidden states the score
+ * head reads the two rewards from (at the 正确 label position, then at the 错误 one).
+ * Declared by exports since features became part of the graph (issue 43).
+ */
+export interface FeaturesOutput {
+  output: string;
+  size: number;
+}
+
 export interface Metrics {
   n: number;
   accuracy: number;
@@ -53,6 +63,8 @@ export interface Manifest {
        * (training/twinscore/export/webgpu.py); [] when none did, absent in older manifests.
        */
       webgpu?: WebGpuGraph[];
+      /** Every dual file returns it (fp32, quantized, WebGPU); absent in older manifests, whose graphs return rewards only. */
+      features?: FeaturesOutput;
     };
   };
   metrics: { pytorch: Metrics; onnx_int8: Metrics; [key: string]: unknown };
@@ -99,6 +111,14 @@ export function parseManifest(text: string, where: string): Manifest {
     for (const g of webgpu) {
       need(WEBGPU_PRECISIONS.includes(g?.precision), `onnx.dual.webgpu precision ${g?.precision} is not one of ${WEBGPU_PRECISIONS.join(', ')}`);
       need(!!g.file && !!m.files[g.file], `file list lacks onnx.dual.webgpu's ${g.file}`);
+    }
+    const features = m.onnx.dual.features;
+    if (features !== undefined) {
+      need(
+        typeof features?.output === 'string' && features.output.length > 0 && features.output !== m.onnx.dual.output,
+        `onnx.dual.features output ${JSON.stringify(features?.output)} is not an output name of its own`,
+      );
+      need(Number.isInteger(features.size) && features.size > 0, `onnx.dual.features size ${features.size} is not a positive integer`);
     }
   }
   return m;

@@ -9,18 +9,31 @@
  * (encodePair in prompt.ts), and not again when it repeats;
  * inside a window of records, batches are made of records of similar token length, so
  * little of a batch is padding; results come back in the order the records came in.
+ *
+ * Features (issue 43): where the model's dual graph returns them (manifest onnx.dual.features),
+ * scoreWithFeatures also gives each record the two hidden states its rewards are read from.
+ * score() never asks the runtime for them, so scoring costs what it did before.
  */
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
-import type { Manifest } from './manifest';
+import { ModelError, type Manifest } from './manifest';
 import { pack, padPacked } from './dual';
 import { encodePair, fitRecord } from './prompt';
+import { t } from '../i18n';
 
 /** Runs the two-pass ONNX model on a right-padded [rows, cols] batch; returns one reward per row. */
 export type RunBatch = (inputIds: BigInt64Array, attentionMask: BigInt64Array, rows: number, cols: number) => Promise<Float32Array>;
 /** Runs the dual graph on packed ids [rows, cols] and lengths [rows, 3]; returns [rows, 2] rewards. */
 export type RunDual = (inputIds: BigInt64Array, lengths: BigInt64Array, rows: number, cols: number) => Promise<Float32Array>;
+/** RunDual that also returns the graph's features, [rows, 2, size] (row-major). */
+export type RunDualFeatures = (
+  inputIds: BigInt64Array,
+  lengths: BigInt64Array,
+  rows: number,
+  cols: number,
+) => Promise<{ rewards: Float32Array; features: Float32Array }>;
 export type ScoringMode = 'dual' | 'two-pass';
-export type Runner = { mode: 'two-pass'; run: RunBatch } | { mode: 'dual'; run: RunDual };
+/** A dual runner has `features` only when its graph returns them (see ortRunner). */
+export type Runner = { mode: 'two-pass'; run: RunBatch } | { mode: 'dual'; run: RunDual; features?: { size: number; run: RunDualFeatures } };
 
 export interface ScorerOptions {
   /** Records per model run (2 x batchSize sequences in two-pass mode). */
@@ -46,6 +59,15 @@ export interface ScoredRecord {
   verdict: Verdict;
   /** The record was longer than the model's max_length and was cut to fit. */
   truncated: boolean;
+}
+
+export interface ScoredWithFeatures extends ScoredRecord {
+  /**
+   * The score head's input for this record, 2 x featureSize values: the hidden state at the
+   * 正确 label position, then the one at the 错误 position (rewardCorrect and rewardWrong are
+   * read from them). The record's own copy, not a view of the batch.
+   */
+  features: Float32Array;
 }
 
 export function pCorrect(rewardCorrect: number, rewardWrong: number): number {
@@ -82,6 +104,10 @@ export class Scorer {
   private readonly windowBatches: number;
   private readonly cacheSize: number;
   private readonly cache = new Map<string, Tokenized>();
+  /** Values per feature vector (the model's hidden size), or null where features are unavailable. */
+  readonly featureSize: number | null;
+  /** Why scoreWithFeatures cannot be used with this model; undefined where it can. */
+  readonly featuresUnavailable?: string;
 
   constructor(
     readonly tokenizer: PreTrainedTokenizer,
@@ -94,18 +120,47 @@ export class Scorer {
     this.batchSize = options.batchSize ?? 16;
     this.windowBatches = options.windowBatches ?? 16;
     this.cacheSize = options.cacheSize ?? 4096;
+    const features = this.runner.mode === 'dual' ? this.runner.features : undefined;
+    this.featureSize = features?.size ?? null;
+    if (!features) this.featuresUnavailable = featuresUnavailable(manifest, this.mode);
   }
 
   /** Score records, returned in the order given. */
   async score(records: string[]): Promise<ScoredRecord[]> {
-    const out = new Array<ScoredRecord>(records.length);
+    return this.scoreAll(records, (batch) => this.scoreBatch(batch));
+  }
+
+  /**
+   * Score records as score() does, each with its features. Throws a ModelError saying why
+   * (featuresUnavailable) when the model has none.
+   */
+  async scoreWithFeatures(records: string[]): Promise<ScoredWithFeatures[]> {
+    const features = this.runner.mode === 'dual' ? this.runner.features : undefined;
+    if (!features) throw new ModelError(`${this.manifest.name}: ${this.featuresUnavailable}`);
+    return this.scoreAll(records, async (batch) => {
+      const { inputIds, lengths, rows, cols } = padPacked(batch.map((t) => pack(t.idsCorrect, t.idsWrong)), this.manifest.pad_token_id);
+      const out = await features.run(inputIds, lengths, rows, cols);
+      const width = 2 * features.size;
+      if (out.features.length !== rows * width) {
+        throw new ModelError(`${this.manifest.name}: features output holds ${out.features.length} values, not ${rows} x 2 x ${features.size}`);
+      }
+      return this.verdicts(batch, (i) => [out.rewards[2 * i], out.rewards[2 * i + 1]]).map((s, i) => ({
+        ...s,
+        features: out.features.slice(i * width, (i + 1) * width),
+      }));
+    });
+  }
+
+  /** Records in windows, each sorted by token length into batches; results in the order given. */
+  private async scoreAll<T>(records: string[], scoreBatch: (batch: Tokenized[]) => Promise<T[]>): Promise<T[]> {
+    const out = new Array<T>(records.length);
     const window = this.batchSize * this.windowBatches;
     for (let start = 0; start < records.length; start += window) {
       const tokenized = records.slice(start, start + window).map((r) => this.tokenize(r));
       const order = tokenized.map((_, i) => i).sort((a, b) => tokenCount(tokenized[a]) - tokenCount(tokenized[b]));
       for (let b = 0; b < order.length; b += this.batchSize) {
         const rows = order.slice(b, b + this.batchSize);
-        const scored = await this.scoreBatch(rows.map((i) => tokenized[i]));
+        const scored = await scoreBatch(rows.map((i) => tokenized[i]));
         rows.forEach((i, k) => (out[start + i] = scored[k]));
       }
     }
@@ -146,12 +201,23 @@ export class Scorer {
       const rewards = await this.runner.run(inputIds, attentionMask, rows, cols);
       rewardAt = (i) => [rewards[i], rewards[n + i]];
     }
+    return this.verdicts(batch, rewardAt);
+  }
+
+  private verdicts(batch: Tokenized[], rewardAt: (i: number) => [number, number]): ScoredRecord[] {
     return batch.map((t, i) => {
       const [rewardCorrect, rewardWrong] = rewardAt(i);
       const p = pCorrect(rewardCorrect, rewardWrong);
       return { rewardCorrect, rewardWrong, pCorrect: p, verdict: verdictOf(p, this.manifest.threshold), truncated: t.truncated };
     });
   }
+}
+
+/** Why a scorer of this model in this mode has no features (its runner does not read them). */
+function featuresUnavailable(manifest: Manifest, mode: ScoringMode): string {
+  if (!manifest.onnx.dual?.features) return t('features.not_exported');
+  if (mode === 'two-pass') return t('features.two_pass');
+  return t('features.not_read');
 }
 
 /** What a record costs to score: its longer sequence (bucketing key). */

@@ -41,3 +41,29 @@ export interface Parity {
 export function readParity(dir: string): Parity {
   return JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8'));
 }
+
+/** One record's features as parity.json keeps them: per label word (正确, 错误), the first values and the L2 norm. */
+export interface FeaturesSummary {
+  head: [number[], number[]];
+  norm: [number, number];
+}
+
+export interface DualParityCase extends ParityCase {
+  dual: {
+    ids: number[];
+    lengths: [number, number, number];
+    onnx_fp32: Outcome;
+    onnx_int8: Outcome;
+    /** Exports since the dual graph returns its features (issue 43). */
+    features?: { pytorch: FeaturesSummary; onnx_fp32: FeaturesSummary; onnx_int8: FeaturesSummary };
+  };
+}
+
+export interface DualParity extends Parity {
+  features?: { size: number; head: number };
+  cases: DualParityCase[];
+}
+
+export function readManifestJson(dir: string) {
+  return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+}

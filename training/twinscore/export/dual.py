@@ -12,8 +12,11 @@ so the hidden state of A's last token (and of B's) equals the two-pass one; the 
 head reads those two states. The prefix, most of the record, is computed once.
 
 The graph takes ``input_ids [N, T]`` and ``lengths [N, 3]`` (|P|, |A|, |B|) and returns
-``rewards [N, 2]`` (reward with 正确, reward with 错误). It builds the mask, the position
-ids and the gather indices itself, so a caller only packs token ids.
+``rewards [N, 2]`` (reward with 正确, reward with 错误) and ``features [N, 2, H]``: the two
+pooled hidden states the score head reads those rewards from (正确 first), for a model of
+the user's own corrections to learn on (issue 43). ``rewards`` stays the first output, and
+a caller that asks onnxruntime for it alone never copies ``features`` out. The graph builds
+the mask, the position ids and the gather indices itself, so a caller only packs token ids.
 src/core/dual.ts packs the same way; parity.json holds both sides to it.
 """
 
@@ -25,6 +28,8 @@ import numpy as np
 
 INPUTS = ["input_ids", "lengths"]
 OUTPUT = "rewards"
+# The score head's input at the two label positions, [N, 2, hidden_size], float32.
+FEATURES = "features"
 
 
 def pack(ids_correct: list[int], ids_wrong: list[int]) -> tuple[list[int], tuple[int, int, int]]:
@@ -56,6 +61,18 @@ def score(run, ids_correct: list[list[int]], ids_wrong: list[list[int]], pad_id:
         packed = [pack(c, w) for c, w in zip(ids_correct[start : start + batch_size], ids_wrong[start : start + batch_size])]
         out.append(np.asarray(run(*pad_packed(packed, pad_id)), dtype=np.float64).reshape(-1, 2))
     return np.concatenate(out)
+
+
+def score_features(run, ids_correct: list[list[int]], ids_wrong: list[list[int]], pad_id: int, batch_size: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """Rewards [N, 2] and features [N, 2, H] (float32, as the graph returns them) for N records.
+    ``run(ids, lengths) -> (rewards, features)``: a runner made with ``features=True``."""
+    rewards, features = [], []
+    for start in range(0, len(ids_correct), batch_size):
+        packed = [pack(c, w) for c, w in zip(ids_correct[start : start + batch_size], ids_wrong[start : start + batch_size])]
+        r, f = run(*pad_packed(packed, pad_id))
+        rewards.append(np.asarray(r, dtype=np.float64).reshape(-1, 2))
+        features.append(np.asarray(f, dtype=np.float32).reshape(len(packed), 2, -1))
+    return np.concatenate(rewards), np.concatenate(features)
 
 
 def p_correct(rewards: np.ndarray) -> np.ndarray:
@@ -91,8 +108,8 @@ def dual_module(model):
             mask = (causal & real & ~b_sees_a).unsqueeze(1)  # [N, 1, T, T], True = may attend (SDPA's boolean mask)
             hidden = self.inner.model(input_ids=input_ids, attention_mask=mask, position_ids=position_ids, use_cache=False).last_hidden_state
             last = torch.cat([split - 1, total - 1], dim=1)  # [N, 2]
-            picked = torch.gather(hidden, 1, last.unsqueeze(2).expand(-1, -1, hidden.shape[2]))
-            return self.inner.score(picked)[..., 0]
+            picked = torch.gather(hidden, 1, last.unsqueeze(2).expand(-1, -1, hidden.shape[2]))  # [N, 2, H]
+            return self.inner.score(picked)[..., 0], picked
 
     return DualReward(model).eval()
 
@@ -110,26 +127,30 @@ def export_onnx(model, tokenizer, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     torch.onnx.export(
         dual_module(model), (ids, lens), str(path),
-        input_names=INPUTS, output_names=[OUTPUT],
+        input_names=INPUTS, output_names=[OUTPUT, FEATURES],
         dynamic_shapes={"input_ids": {0: batch, 1: seq_dim}, "lengths": {0: batch}},
         dynamo=True, external_data=False, verbose=False,
     )
 
 
-def torch_runner(model):
+def torch_runner(model, features: bool = False):
+    """``run(ids, lengths)`` -> rewards, or (rewards, features) with ``features=True``."""
     import torch
 
     module = dual_module(model)
 
     def run(ids, lengths):
         with torch.no_grad():
-            return module(torch.from_numpy(ids), torch.from_numpy(lengths)).float().numpy()
+            rewards, picked = module(torch.from_numpy(ids), torch.from_numpy(lengths))
+        return (rewards.float().numpy(), picked.float().numpy()) if features else rewards.float().numpy()
 
     return run
 
 
-def onnx_runner(session):
+def onnx_runner(session, features: bool = False):
+    """As torch_runner; onnxruntime is asked for ``features`` only when they are wanted."""
     def run(ids, lengths):
-        return session.run([OUTPUT], {"input_ids": ids, "lengths": lengths})[0]
+        out = session.run([OUTPUT, FEATURES] if features else [OUTPUT], {"input_ids": ids, "lengths": lengths})
+        return (out[0], out[1]) if features else out[0]
 
     return run

@@ -5,7 +5,8 @@
 Writes, in the layout transformers.js expects:
   config.json, tokenizer.json, tokenizer_config.json (with chat_template),
   onnx/model.onnx (fp32), onnx/model_quantized.onnx (int8 weight-only MatMulNBits),
-  onnx/dual.onnx, onnx/dual_quantized.onnx (single-pass dual scoring, see dual.py),
+  onnx/dual.onnx, onnx/dual_quantized.onnx (single-pass dual scoring, see dual.py; besides
+  the rewards they return the features the rewards are read from),
   onnx/dual_fp16.onnx, onnx/dual_q4.onnx (WebGPU only, each only where its decisions
   equal fp32's on every evaluation record, see webgpu.py),
   parity.json (records -> exact texts, token ids and reference rewards, for the TS side),
@@ -13,7 +14,9 @@ Writes, in the layout transformers.js expects:
 
 It refuses to write a model that does not match PyTorch: fp32 ONNX rewards must be
 within --atol of PyTorch's, and the int8 model's decisions must agree with PyTorch's
-on at least --min_agreement of the evaluation records.
+on at least --min_agreement of the evaluation records. The dual graphs' features (the
+score head's input at both label positions) are held to PyTorch's too: fp32 within
+--features_atol, int8 within --features_int8_rtol (see check_features).
 """
 
 from __future__ import annotations
@@ -38,6 +41,18 @@ from . import dual, webgpu
 from .weights import quantize
 
 MANIFEST_FORMAT_VERSION = 1
+
+# The features' tolerances (--features_atol, --features_int8_rtol). fp32 is held as tightly
+# as the rewards are, scaled by the features' size: a larger model's final hidden states
+# reach into the tens, where float32 rounding alone nears 1e-5. int8 weights move every
+# feature a little, so its check is on whole vectors, relative to their length: measured
+# at most 0.5% on the tests' tiny model and 2.5% on twin-default's graphs (H=128, its
+# parity and toy test records); a wrong tensor or a broken graph is off by far more.
+FEATURES_ATOL = 1e-4
+FEATURES_INT8_RTOL = 0.1
+# parity.json keeps, per feature vector, its first values and its L2 norm: enough for the
+# TypeScript side to prove it reads the same tensor, without the whole vectors.
+FEATURES_HEAD = 8
 
 # Records beyond the evaluation split that parity.json always covers: truncation,
 # characters outside the BMP, full-width digits, ASCII, whitespace inside a record.
@@ -74,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parity_cases", type=int, default=24, help="evaluation records written to parity.json (plus fixed edge cases)")
     p.add_argument("--atol", type=float, default=1e-4, help="largest allowed |ONNX fp32 - PyTorch| reward difference")
     p.add_argument("--min_agreement", type=float, default=0.999, help="least fraction of int8 decisions equal to PyTorch's")
+    p.add_argument("--features_atol", type=float, default=FEATURES_ATOL,
+                   help="largest allowed |ONNX fp32 - PyTorch| feature difference, in units of the largest |PyTorch feature| where that is over 1")
+    p.add_argument("--features_int8_rtol", type=float, default=FEATURES_INT8_RTOL,
+                   help="largest allowed |int8 - PyTorch| / |PyTorch| of a feature vector (L2 norms), over every record and both label words")
     p.add_argument("--max_false_alarms", type=float, metavar="SHARE",
                    help="lower the threshold until at most this share of the eval split's correct records is called wrong (e.g. 0.005)")
     p.add_argument("--default", action="store_true", help="make this the default model of the app and the CLI (public/models/index.json)")
@@ -212,14 +231,57 @@ def metrics(p_correct: list[float], correct: list[bool], threshold: float) -> di
     }
 
 
-def dual_case(scored, fp32, int8) -> dict:
-    """parity.json's single-pass vectors: the packed ids and lengths, and both graphs' rewards."""
+def features_summary(features: np.ndarray) -> dict:
+    """One record's features [2, H] in parity.json: each vector's first values and L2 norm (正确 first)."""
+    f = np.asarray(features, dtype=np.float64)
+    return {"head": [[float(x) for x in v[:FEATURES_HEAD]] for v in f], "norm": [float(np.linalg.norm(v)) for v in f]}
+
+
+def dual_case(scored, fp32, int8, features: dict | None = None) -> dict:
+    """parity.json's single-pass vectors: the packed ids and lengths, both graphs' rewards and,
+    given ``features`` ({"pytorch": [2, H], "onnx_fp32": ..., "onnx_int8": ...}), their summaries."""
     ids, lengths = dual.pack(scored.ids_correct, scored.ids_wrong)
 
     def outcome(r):
         return {"reward_correct": float(r[0]), "reward_wrong": float(r[1]), "p_correct": 1.0 / (1.0 + math.exp(r[1] - r[0]))}
 
-    return {"ids": ids, "lengths": list(lengths), "onnx_fp32": outcome(fp32), "onnx_int8": outcome(int8)}
+    case = {"ids": ids, "lengths": list(lengths), "onnx_fp32": outcome(fp32), "onnx_int8": outcome(int8)}
+    if features is not None:
+        case["features"] = {k: features_summary(v) for k, v in features.items()}
+    return case
+
+
+def check_features(reference: np.ndarray, fp32: np.ndarray, int8: np.ndarray, atol: float, int8_rtol: float) -> dict:
+    """The dual graphs' features [N, 2, H] against PyTorch's: manifest.json's metrics, or ExportError.
+
+    fp32: the largest |difference| of any one feature, within ``atol`` times the largest
+    |PyTorch feature| (or 1 when that is smaller). int8: each vector's |difference| / |PyTorch
+    vector| (L2), within ``int8_rtol``; its largest single |difference| is reported as well.
+    """
+    ref = np.asarray(reference, dtype=np.float64)
+    scale = float(np.abs(ref).max())
+    fp32_diff = float(np.abs(np.asarray(fp32, dtype=np.float64) - ref).max())
+    int8_delta = np.asarray(int8, dtype=np.float64) - ref
+    int8_diff = float(np.abs(int8_delta).max())
+    int8_rel = float((np.linalg.norm(int8_delta, axis=-1) / np.maximum(np.linalg.norm(ref, axis=-1), 1e-12)).max())
+    fp32_limit = atol * max(1.0, scale)
+    if not (np.isfinite(fp32_diff) and fp32_diff <= fp32_limit):
+        raise ExportError(f"ONNX fp32 features differ from PyTorch's by up to {fp32_diff:.2e} (> {fp32_limit:.1e}, largest |feature| {scale:.3g})")
+    if not (np.isfinite(int8_rel) and int8_rel <= int8_rtol):
+        raise ExportError(f"int8 features differ from PyTorch's by up to {int8_rel:.2%} of a vector's length (> {int8_rtol:.0%})")
+    return {
+        "dual_features_max_abs": scale,
+        "dual_features_fp32_max_abs_diff": fp32_diff,
+        "dual_features_int8_max_abs_diff": int8_diff,
+        "dual_features_int8_max_rel_l2_diff": int8_rel,
+        "dual_features_tolerance": {"fp32_max_abs_diff": fp32_limit, "int8_max_rel_l2_diff": int8_rtol},
+    }
+
+
+def graph_outputs(path: Path) -> list[str]:
+    import onnx
+
+    return [o.name for o in onnx.load(str(path), load_external_data=False).graph.output]
 
 
 def sha256(path: Path) -> str:
@@ -262,16 +324,22 @@ def export(args) -> Path:
         if worst > args.atol:
             raise ExportError(f"ONNX fp32 rewards differ from PyTorch by up to {worst:.2e} (> {args.atol:.0e})")
 
+        ids_c, ids_w = [s.ids_correct for s in prepared], [s.ids_wrong for s in prepared]
+
         def dual_with(path):
-            return dual.score(dual.onnx_runner(ort.InferenceSession(str(path))), [s.ids_correct for s in prepared], [s.ids_wrong for s in prepared], tokenizer.pad_token_id)
+            """Rewards [N, 2] and features [N, 2, H] of the dual graph at path."""
+            return dual.score_features(dual.onnx_runner(ort.InferenceSession(str(path)), features=True), ids_c, ids_w, tokenizer.pad_token_id)
 
         # The single-pass graph must give the two-pass rewards: fp32 against PyTorch's
         # two passes, int8 against the int8 two-pass graph (same weights, same rounding).
-        dual_onx, dual_q = dual_with(dual_fp32), dual_with(dual_int8)
+        (dual_onx, features_onx), (dual_q, features_q) = dual_with(dual_fp32), dual_with(dual_int8)
         worst_dual = max(max(abs(d[0] - a.reward_correct), abs(d[1] - a.reward_wrong)) for d, a in zip(dual_onx, ref))
         worst_dual_int8 = max(max(abs(d[0] - a.reward_correct), abs(d[1] - a.reward_wrong)) for d, a in zip(dual_q, q))
         if worst_dual > args.atol or worst_dual_int8 > args.atol:
             raise ExportError(f"single-pass dual rewards differ from two-pass ones by up to {worst_dual:.2e} (fp32) / {worst_dual_int8:.2e} (int8) (> {args.atol:.0e})")
+        # Their features: against PyTorch's single pass (the same tensor the score head reads).
+        _, features_ref = dual.score_features(dual.torch_runner(model, features=True), ids_c, ids_w, tokenizer.pad_token_id)
+        features_metrics = check_features(features_ref, features_onx, features_q, args.features_atol, args.features_int8_rtol)
 
         n = len(labelled)
         correct = [r.correct for r in labelled]
@@ -285,14 +353,21 @@ def export(args) -> Path:
         # WebGPU weights are checked against fp32 on the same records as int8, but held to
         # identical decisions: they are optional, so any doubt drops them.
         webgpu_kept, webgpu_tried = webgpu.candidates(
-            stage, dual_fp32, lambda path: dual.p_correct(dual_with(path)), dual.p_correct(dual_onx), threshold,
+            stage, dual_fp32, lambda path: dual.p_correct(dual_with(path)[0]), dual.p_correct(dual_onx), threshold,
         )
+        # Every dual graph written, quantized and WebGPU ones included, returns both outputs.
+        for rel in [dual_fp32.relative_to(stage).as_posix(), dual_int8.relative_to(stage).as_posix(), *(g["file"] for g in webgpu_kept)]:
+            if graph_outputs(stage / rel) != [dual.OUTPUT, dual.FEATURES]:
+                raise ExportError(f"{rel}: outputs {graph_outputs(stage / rel)}, expected {[dual.OUTPUT, dual.FEATURES]}")
 
         parity_index = list(range(min(args.parity_cases, n))) + list(range(n, len(texts)))
         parity = {
             "max_length": max_length,
             "pad_token_id": tokenizer.pad_token_id,
             "threshold": threshold,
+            # Each case's dual.features: for each graph, per label word (正确, 错误), the first
+            # `head` features and the vector's L2 norm; `size` features in all.
+            "features": {"size": int(features_ref.shape[2]), "head": FEATURES_HEAD},
             "cases": [
                 {
                     "record": ref[i].record, "fitted": ref[i].fitted, "truncated": ref[i].truncated,
@@ -302,7 +377,7 @@ def export(args) -> Path:
                     "pytorch": {"reward_correct": ref[i].reward_correct, "reward_wrong": ref[i].reward_wrong, "p_correct": ref[i].p_correct},
                     "onnx_fp32": {"reward_correct": onx[i].reward_correct, "reward_wrong": onx[i].reward_wrong, "p_correct": onx[i].p_correct},
                     "onnx_int8": {"reward_correct": q[i].reward_correct, "reward_wrong": q[i].reward_wrong, "p_correct": q[i].p_correct},
-                    "dual": dual_case(ref[i], dual_onx[i], dual_q[i]),
+                    "dual": dual_case(ref[i], dual_onx[i], dual_q[i], {"pytorch": features_ref[i], "onnx_fp32": features_onx[i], "onnx_int8": features_q[i]}),
                 }
                 for i in parity_index
             ],
@@ -342,6 +417,9 @@ def export(args) -> Path:
                     "inputs": dual.INPUTS, "output": dual.OUTPUT, "fp32": "onnx/dual.onnx", "quantized": "onnx/dual_quantized.onnx",
                     # [] when no candidate decided as fp32 did: WebGPU then runs the quantized file.
                     "webgpu": webgpu_kept,
+                    # Every dual file's second output: [N, 2, size] float32, the hidden states the
+                    # score head reads at the 正确 and 错误 label positions (absent in older exports).
+                    "features": {"output": dual.FEATURES, "size": int(features_ref.shape[2])},
                 },
             },
             "metrics": {
@@ -352,6 +430,7 @@ def export(args) -> Path:
                 "onnx_fp32_max_abs_diff": worst,
                 "dual_fp32_max_abs_diff": worst_dual,
                 "dual_int8_max_abs_diff_vs_two_pass_int8": worst_dual_int8,
+                **features_metrics,
                 "webgpu_candidates": webgpu_tried,
                 "trainer": json.loads(eval_results.read_text()) if eval_results.exists() else None,
             },
@@ -377,6 +456,8 @@ def export(args) -> Path:
     print(f"export: {n} eval records: accuracy {m['pytorch']['accuracy']:.4f} (PyTorch) / {m['onnx_int8']['accuracy']:.4f} (int8), "
           f"threshold {threshold:.4f}, fp32 max |diff| {worst:.1e}, int8 agreement {agree:.2%}")
     print(f"export: WebGPU candidates vs fp32 on {len(prepared)} records: {webgpu.summary(m['webgpu_candidates'])}")
+    print(f"export: dual features ({manifest['onnx']['dual']['features']['size']} per label word) vs PyTorch: fp32 max |diff| {m['dual_features_fp32_max_abs_diff']:.1e}, "
+          f"int8 max |diff| {m['dual_features_int8_max_abs_diff']:.1e} ({m['dual_features_int8_max_rel_l2_diff']:.2%} of a vector's length at most)")
     return dest
 
 
