@@ -15,9 +15,11 @@
  *   --encoding auto|utf-8|gb18030   --header yes|no|auto
  *   --export full|cleaned|flagged   --out-encoding utf-8-bom|utf-8|gb18030
  *   --model DIR   --precision quantized|fp32
+ *   --adapter FILE  an adapter the page trained on corrections (its verdicts, not the base model's)
  */
-import { open as openFile } from 'node:fs/promises';
+import { open as openFile, readFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultModelDir, nodeScorer } from './node-scorer';
 import type { Precision } from '../core/model-files';
@@ -25,12 +27,16 @@ import { DEFAULT_RECORD_TEMPLATE } from '../core/record-template';
 import { columnList, composeRow, emptyMapping, guessMapping, mappingProblem, parseLabel, type ColumnMapping } from '../core/column-mapping';
 import { openTable, TableReader, utf16AsUtf8, type ByteSource, type TableIndex } from '../core/table';
 import { EXPORT_KINDS, OUTPUT_ENCODINGS, exportTable, type ExportKind, type OutputEncoding } from '../core/table-export';
+import { adaptedP, type Adapter } from '../core/adapter';
+import { checkAdapterModel, parseAdapterFile } from '../core/adapter-file';
+import { sha256Hex } from '../core/sha256';
+import type { Scorer } from '../core/scorer';
 
 export class InputError extends Error {}
 
 const USAGE =
   'usage: npm run score -- <input.csv|.tsv|.jsonl|.txt> --out <scored.csv> [--record COL | --name COL --address COL --postcode COL --phone COL --extra COL ...] ' +
-  '[--label COL] [--encoding auto|utf-8|gb18030] [--header yes|no|auto] [--export full|cleaned|flagged] [--out-encoding utf-8-bom|utf-8|gb18030] [--model DIR] [--precision quantized|fp32]';
+  '[--label COL] [--encoding auto|utf-8|gb18030] [--header yes|no|auto] [--export full|cleaned|flagged] [--out-encoding utf-8-bom|utf-8|gb18030] [--model DIR] [--precision quantized|fp32] [--adapter FILE]';
 
 async function fileSource(path: string): Promise<ByteSource & { close(): Promise<void> }> {
   const handle = await openFile(path, 'r').catch((e) => {
@@ -90,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
       'out-encoding': { type: 'string', default: 'utf-8' },
       model: { type: 'string' },
       precision: { type: 'string', default: 'quantized' },
+      adapter: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -125,6 +132,8 @@ export async function main(argv: string[]): Promise<number> {
     const mapping = mappingFromFlags(index, values);
     const modelDir = values.model ?? (await defaultModelDir());
     const scorer = await nodeScorer(modelDir, values.precision as Precision);
+    const adapter = values.adapter ? await readAdapter(values.adapter, modelDir, scorer) : null;
+    const threshold = adapter?.threshold ?? scorer.manifest.threshold;
     const template = scorer.manifest.record_template ?? DEFAULT_RECORD_TEMPLATE;
     const reader = new TableReader(source, index);
 
@@ -134,7 +143,13 @@ export async function main(argv: string[]): Promise<number> {
     let labelled = 0;
     for await (const { first, rows, lines } of reader.chunks()) {
       const records = rows.map((cells) => composeRow(cells, index.header, mapping, template));
-      const scored = await scorer.score(records);
+      // With an adapter, P(correct) is the adapter's reading of the record's features and margin.
+      const scored = adapter
+        ? (await scorer.scoreWithFeatures(records)).map((s) => {
+            const q = adaptedP(adapter, s.features, s.rewardCorrect - s.rewardWrong);
+            return { ...s, pCorrect: q, verdict: q >= adapter.threshold ? ('correct' as const) : ('wrong' as const) };
+          })
+        : await scorer.score(records);
       scored.forEach((s, k) => {
         const row = first + k;
         p[row] = s.pCorrect;
@@ -150,15 +165,15 @@ export async function main(argv: string[]): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
 
     const out = createWriteStream(values.out);
-    for await (const chunk of exportTable(reader, { p, threshold: scorer.manifest.threshold }, values.export as ExportKind, values['out-encoding'] as OutputEncoding)) {
+    for await (const chunk of exportTable(reader, { p, threshold }, values.export as ExportKind, values['out-encoding'] as OutputEncoding)) {
       if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
     }
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 
-    const wrong = p.filter((x) => x < scorer.manifest.threshold).length;
+    const wrong = p.filter((x) => x < threshold).length;
     console.log(
-      `scored ${p.length} records with ${scorer.manifest.name} (${values.precision}) in ${seconds.toFixed(2)} s: ` +
-        `${p.length - wrong} correct, ${wrong} wrong (threshold ${scorer.manifest.threshold.toFixed(3)})` +
+      `scored ${p.length} records with ${scorer.manifest.name} (${values.precision})${adapter ? ` and the adapter ${values.adapter}` : ''} in ${seconds.toFixed(2)} s: ` +
+        `${p.length - wrong} correct, ${wrong} wrong (threshold ${threshold.toFixed(3)})` +
         (labelled ? `; accuracy ${((100 * agree) / labelled).toFixed(1)} % on ${labelled} labelled rows` : '') +
         ` -> ${values.out} (${values.export}, ${values['out-encoding']})`,
     );
@@ -166,6 +181,19 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await file.close();
   }
+}
+
+/** An adapter file, checked against the model scoring: trained on this very manifest.json. */
+async function readAdapter(path: string, modelDir: string, scorer: Scorer): Promise<Adapter> {
+  const text = await readFile(path, 'utf8').catch((e: Error) => {
+    throw new InputError(`${path}: cannot be read (${e.message})`);
+  });
+  const file = parseAdapterFile(text, path);
+  const manifestSha = await sha256Hex(await readFile(join(modelDir, 'manifest.json')));
+  checkAdapterModel(file, scorer.manifest.name, manifestSha, path);
+  if (scorer.featureSize === null) throw new InputError(`${path}: ${scorer.manifest.name} has no features (${scorer.featuresUnavailable})`);
+  if (scorer.featureSize !== file.adapter.size) throw new InputError(`${path}: an adapter of size ${file.adapter.size}, the model's features are ${scorer.featureSize}`);
+  return file.adapter;
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
