@@ -15,6 +15,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { sha256Hex } from '../core/sha256';
 import { t } from '../i18n';
+import { megabytes } from '../i18n/format';
 import type { AdapterFile } from '../core/adapter-file';
 
 export interface Correction {
@@ -86,7 +87,6 @@ export function isQuotaError(e: unknown): boolean {
   return e instanceof DOMException && e.name === 'QuotaExceededError';
 }
 
-const megabytes = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
 // ---- corrections -------------------------------------------------------------------
 

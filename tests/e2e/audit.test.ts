@@ -80,6 +80,19 @@ const parse = (text: string) => Papa.parse<string[]>(text, { skipEmptyLines: tru
 
 const RESTARTED = /The scoring worker crashed at record (\d+); restarted, going on from record \1 \(the last finished batch\)/
 
+/**
+ * Drop the rows, start scoring, and return the scoring worker once the first batch is in.
+ * 8,000 rows: large enough that the run is still going when a test breaks the worker.
+ */
+async function scoringWorkerMidRun(page: Page, name: string, rows: string[][]) {
+  await drop(page, name, new TextEncoder().encode(csv(rows)));
+  await page.locator('#start').click();
+  await expect.poll(() => page.locator('#progress').getAttribute('value').then(Number), { timeout: 60_000 }).toBeGreaterThan(0);
+  const worker = page.workers().find((w) => w.url().includes('scorer.worker'));
+  if (!worker) throw new Error('no scoring worker is running');
+  return worker;
+}
+
 /** After a restart: the run finishes with every row scored once, the last ones as the CLI scores them. */
 async function expectEveryRowScoredOnce(page: Page, rows: string[][]) {
   await expect.poll(() => page.locator('#phase').getAttribute('data-phase'), { timeout: 170_000 }).toBe('done');
@@ -325,14 +338,9 @@ describe('bad input', () => {
 
   it('the scoring worker crashing mid-run: the run resumes from the last finished batch', async () => {
     const { page } = await openApp();
-    // Large enough that the run is still going when the crash lands, however fast the machine.
     const rows = makeRows(8000, 7);
-    await drop(page, 'crash.csv', new TextEncoder().encode(csv(rows)));
-    await page.locator('#start').click();
-    await expect.poll(() => page.locator('#progress').getAttribute('value').then(Number), { timeout: 60_000 }).toBeGreaterThan(0);
-    const worker = page.workers().find((w) => w.url().includes('scorer.worker'));
-    expect(worker).toBeDefined();
-    await worker!.evaluate(() => {
+    const worker = await scoringWorkerMidRun(page, 'crash.csv', rows);
+    await worker.evaluate(() => {
       setTimeout(() => {
         throw new Error('simulated crash');
       });
@@ -347,15 +355,11 @@ describe('bad input', () => {
     // a loop): only the bridge's heartbeat notices. 5 s of silence here instead of 60.
     const { page } = await openApp(FAST, '&worker_silence_s=5');
     const rows = makeRows(8000, 13);
-    await drop(page, 'hang.csv', new TextEncoder().encode(csv(rows)));
-    await page.locator('#start').click();
-    await expect.poll(() => page.locator('#progress').getAttribute('value').then(Number), { timeout: 60_000 }).toBeGreaterThan(0);
-    const worker = page.workers().find((w) => w.url().includes('scorer.worker'));
-    expect(worker).toBeDefined();
-    const closed = new Promise<void>((resolve) => worker!.once('close', () => resolve()));
+    const worker = await scoringWorkerMidRun(page, 'hang.csv', rows);
+    const closed = new Promise<void>((resolve) => worker.once('close', () => resolve()));
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await worker!.evaluate(() => {
+    await worker.evaluate(() => {
       setTimeout(() => {
         for (;;);
       });
