@@ -156,7 +156,8 @@ function fit(xs: Float64Array[], margins: number[], ys: boolean[], lambda: numbe
   return { mean, scale, w, a, b };
 }
 
-function predict(f: Fit, x: Float64Array, margin: number): number {
+/** The head's P(correct): a fit while training, a kept adapter's fields when scoring (adaptedP). */
+function predict(f: { mean: ArrayLike<number>; scale: ArrayLike<number>; w: ArrayLike<number>; a: number; b: number }, x: Float64Array, margin: number): number {
   let s = f.a * margin + f.b;
   for (let j = 0; j < x.length; j++) s += f.w[j] * ((x[j] - f.mean[j]) / f.scale[j]);
   return sigmoid(s);
@@ -278,8 +279,6 @@ export function trainAdapter(examples: Example[], size: number, options: TrainOp
 
 /** The adapted P(correct) of one record. */
 export function adaptedP(adapter: Adapter, features: Float32Array, margin: number): number {
-  const d = difference(features, adapter.size);
-  let s = adapter.marginWeight * margin + adapter.bias;
-  for (let j = 0; j < adapter.size; j++) s += adapter.weights[j] * ((d[j] - adapter.mean[j]) / adapter.scale[j]);
-  return sigmoid(s);
+  const head = { mean: adapter.mean, scale: adapter.scale, w: adapter.weights, a: adapter.marginWeight, b: adapter.bias };
+  return predict(head, difference(features, adapter.size), margin);
 }
