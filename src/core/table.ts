@@ -536,22 +536,26 @@ export class TableReader {
   async lines(rows: number[]): Promise<(number | null)[]> {
     const out: (number | null)[] = [];
     for (const row of rows) {
-      if (!(row >= 0 && row < this.index.rowCount)) throw new RangeError(`${this.index.name}: no data row ${row}`);
-      const record = this.recordOf(row);
-      const k = this.blockOf(record);
-      out.push((await this.parsed(k)).lines[record - this.index.blocks[k].firstRecord] ?? null);
+      const { block, offset } = await this.locate(row);
+      out.push(block.lines[offset] ?? null);
     }
     return out;
+  }
+
+  /** A data row's parsed block, and its place in it. */
+  private async locate(row: number): Promise<{ block: { rows: string[][]; lines: (number | null)[] }; offset: number }> {
+    if (!(row >= 0 && row < this.index.rowCount)) throw new RangeError(`${this.index.name}: no data row ${row}`);
+    const record = this.recordOf(row);
+    const k = this.blockOf(record);
+    return { block: await this.parsed(k), offset: record - this.index.blocks[k].firstRecord };
   }
 
   /** The cells of data rows, in the order asked. */
   async cells(rows: number[]): Promise<string[][]> {
     const out: string[][] = [];
     for (const row of rows) {
-      if (!(row >= 0 && row < this.index.rowCount)) throw new RangeError(`${this.index.name}: no data row ${row}`);
-      const record = this.recordOf(row);
-      const k = this.blockOf(record);
-      out.push((await this.block(k))[record - this.index.blocks[k].firstRecord]);
+      const { block, offset } = await this.locate(row);
+      out.push(block.rows[offset]);
     }
     return out;
   }
