@@ -42,11 +42,7 @@ export function emptyMapping(template: RecordTemplate = DEFAULT_RECORD_TEMPLATE)
 
 /** Guess a mapping from the header: template fields by key, label and known aliases. */
 export function guessMapping(header: string[], template: RecordTemplate = DEFAULT_RECORD_TEMPLATE): ColumnMapping {
-  const norm = header.map((h) => h.trim().toLowerCase());
-  const find = (words: string[]) => {
-    const i = norm.findIndex((h) => words.includes(h));
-    return i >= 0 ? i : null;
-  };
+  const find = (words: string[]) => findColumn(header, words);
   const mapping = emptyMapping(template);
   for (const field of template.fields) {
     mapping.fields[field.key] = find([field.key.toLowerCase(), field.label.toLowerCase(), ...(ALIASES[field.key] ?? [])]);
@@ -60,7 +56,12 @@ export function guessMapping(header: string[], template: RecordTemplate = DEFAUL
 
 /** The column that names each record's kind of error, guessed from its name, or null. */
 export function guessErrorClass(header: string[]): number | null {
-  const i = header.findIndex((h) => ALIASES.errorClass.includes(h.trim().toLowerCase()));
+  return findColumn(header, ALIASES.errorClass);
+}
+
+/** The first column whose name, trimmed and lower-cased, is one of `words`. */
+function findColumn(header: string[], words: string[]): number | null {
+  const i = header.findIndex((h) => words.includes(h.trim().toLowerCase()));
   return i >= 0 ? i : null;
 }
 
