@@ -30,6 +30,7 @@ import { EXPORT_KINDS, OUTPUT_ENCODINGS, exportTable, type ExportKind, type Outp
 import { adaptedP, type Adapter } from '../core/adapter';
 import { checkAdapterModel, parseAdapterFile } from '../core/adapter-file';
 import { sha256Hex } from '../core/sha256';
+import { describeWarning, place } from '../core/places';
 import type { Scorer } from '../core/scorer';
 
 export class InputError extends Error {}
@@ -124,10 +125,7 @@ export async function main(argv: string[]): Promise<number> {
       encoding: values.encoding as 'auto' | 'utf-8' | 'gb18030',
       hasHeader: values.header === 'auto' ? (named && !input.endsWith('.jsonl') ? true : undefined) : values.header === 'yes',
     });
-    // Places as the page gives them: the file line (what an editor shows) and the record (header excluded).
-    const place = (line: number | null, record: number | null) =>
-      line !== null && record !== null ? `line ${line} (record ${record})` : line !== null ? `line ${line}` : `record ${record}`;
-    for (const w of index.warnings) console.error(`warning: ${input} ${place(w.line, w.record)}${w.column ? `, column '${w.column}'` : ''}: ${w.message}`);
+    for (const w of index.warnings) console.error(`warning: ${describeWarning(input, w)}`);
     if (index.warningCount > index.warnings.length) console.error(`warning: ${index.warningCount - index.warnings.length} more`);
     const mapping = mappingFromFlags(index, values);
     const modelDir = values.model ?? (await defaultModelDir());
