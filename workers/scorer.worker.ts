@@ -4,7 +4,7 @@
  * WASM otherwise; it reports which one it runs on.
  */
 import * as Comlink from 'comlink';
-import { LOCALES, setLocale, t, type Locale } from '../src/i18n';
+import { isLocale, setLocale, t } from '../src/i18n';
 import { chooseWeights, loadModel, type LoadProgress, type ModelSource, type Precision, type Weights } from '../src/core/model-files';
 import { Scorer, type RunBatch, type Runner, type ScoredRecord, type ScoredWithFeatures, type ScoringMode } from '../src/core/scorer';
 import { ortRunner } from '../src/core/ort-runner';
@@ -136,13 +136,11 @@ function answering(runner: Runner): Runner {
 let scorer: Scorer | null = null;
 
 // The page names each worker after its language (src/app/locale.svelte.ts): the messages thrown here are in it.
-if ((LOCALES as readonly string[]).includes(self.name)) setLocale(self.name as Locale);
+if (isLocale(self.name)) setLocale(self.name);
 
 const api = {
   /** The page's language changed. */
-  setLocale(l: Locale): void {
-    setLocale(l);
-  },
+  setLocale,
   /** The bridge's heartbeat: answered whenever this worker's event loop turns. */
   ping(): true {
     return true;

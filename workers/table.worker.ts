@@ -5,7 +5,7 @@
  * whole file, and exports. The file stays a File: rows are re-read from it, never kept.
  */
 import * as Comlink from 'comlink';
-import { LOCALES, setLocale, type Locale } from '../src/i18n';
+import { isLocale, setLocale } from '../src/i18n';
 import { openTable, TableReader, utf16AsUtf8, type ByteSource, type OpenOptions, type TableIndex } from '../src/core/table';
 import { composeRow, type ColumnMapping } from '../src/core/column-mapping';
 import { exportTable, type ExportKind, type OutputEncoding } from '../src/core/table-export';
@@ -48,13 +48,11 @@ function open(): TableReader {
 }
 
 // The page names each worker after its language (src/app/locale.svelte.ts): the messages thrown here are in it.
-if ((LOCALES as readonly string[]).includes(self.name)) setLocale(self.name as Locale);
+if (isLocale(self.name)) setLocale(self.name);
 
 const api = {
   /** The page's language changed. */
-  setLocale(l: Locale): void {
-    setLocale(l);
-  },
+  setLocale,
   async open(file: File, options: Omit<OpenOptions, 'onProgress'>, onProgress?: (read: number, total: number) => void): Promise<TableInfo> {
     const source = await utf16AsUtf8(fileSource(file));
     const index = await openTable(source, { ...options, onProgress });

@@ -41,9 +41,13 @@ export function setLocale(l: Locale): void {
   if (l !== i18n.language) void i18n.changeLanguage(l);
 }
 
+export function isLocale(tag: string | null | undefined): tag is Locale {
+  return (LOCALES as readonly (string | null | undefined)[]).includes(tag);
+}
+
 /** The first of the browser's languages we speak: any zh-* is 简体中文; otherwise English. */
 export function pickLocale(preferred: readonly string[], saved?: string | null): Locale {
-  if (saved && (LOCALES as readonly string[]).includes(saved)) return saved as Locale;
+  if (isLocale(saved)) return saved;
   for (const tag of preferred) {
     const lower = tag.toLowerCase();
     if (lower.startsWith('zh')) return 'zh-CN';
