@@ -11,7 +11,7 @@ export const ADAPTER_FORMAT = 'twinscore-adapter';
 
 export interface AdapterFile {
   format: typeof ADAPTER_FORMAT;
-  version: 1;
+  version: 2;
   /** The model's name, for people; the SHA-256 is what binds. */
   model: string;
   manifest_sha256: string;
@@ -28,7 +28,7 @@ export class AdapterFileError extends Error {
 
 export function adapterFile(report: AdapterReport, model: string, manifestSha256: string, created = new Date()): AdapterFile {
   const { adapter, ...rest } = report;
-  return { format: ADAPTER_FORMAT, version: 1, model, manifest_sha256: manifestSha256, created: created.toISOString(), adapter, report: rest };
+  return { format: ADAPTER_FORMAT, version: 2, model, manifest_sha256: manifestSha256, created: created.toISOString(), adapter, report: rest };
 }
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -46,14 +46,16 @@ export function parseAdapterFile(text: string, where: string): AdapterFile {
     if (!ok) throw new AdapterFileError(t('adapter_file.field', { where, what }));
   };
   need(!!f && typeof f === 'object' && f.format === ADAPTER_FORMAT, `format is not '${ADAPTER_FORMAT}'`);
-  need(f.version === 1, `version ${f.version} is not supported (expected 1)`);
+  need(f.version === 2, `version ${f.version} is not supported (expected 2)`);
   need(typeof f.model === 'string' && f.model.length > 0, 'no model name');
   need(typeof f.manifest_sha256 === 'string' && /^[0-9a-f]{64}$/.test(f.manifest_sha256), 'manifest_sha256 is not a SHA-256');
   const a = f.adapter;
   need(!!a && typeof a === 'object' && Number.isInteger(a.size) && a.size > 0, 'adapter.size is not a positive integer');
-  need(numbers(a.mean, a.size) && numbers(a.scale, a.size) && numbers(a.weights, a.size), `adapter.mean, scale and weights must each hold ${a.size} numbers`);
+  need(numbers(a.mean, a.size) && numbers(a.scale, a.size), `adapter.mean and scale must each hold ${a.size} numbers`);
   need(a.scale.every((s) => s > 0), 'adapter.scale holds a value that is not positive');
-  need(finite(a.marginWeight) && finite(a.bias), 'adapter.marginWeight or bias is not a number');
+  need(Array.isArray(a.centers) && a.centers.length > 0 && a.centers.every((c) => numbers(c, a.size)), `adapter.centers must be rows of ${a.size} numbers`);
+  need(numbers(a.alphas, a.centers.length), `adapter.alphas must hold ${a.centers.length} numbers, one per center`);
+  need(finite(a.gamma) && a.gamma > 0, 'adapter.gamma is not a positive number');
   need(finite(a.threshold) && a.threshold > 0 && a.threshold < 1, `adapter.threshold ${a.threshold} is not in (0, 1)`);
   return f;
 }

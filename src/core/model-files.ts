@@ -33,6 +33,8 @@ export interface LoadProgress {
 
 export interface LoadedModel {
   manifest: Manifest;
+  /** SHA-256 of manifest.json's bytes: what an adapter trained on this model is bound to. */
+  manifestSha256: string;
   tokenizer: PreTrainedTokenizer;
   onnx: Uint8Array;
   precision: Precision;
@@ -104,6 +106,7 @@ export async function loadModel(
   const manifestBytes = await source.read('manifest.json').catch(() => null);
   if (!manifestBytes) throw new ModelError(t('model_files.no_manifest', { where: source.where }));
   const manifest = parseManifest(new TextDecoder().decode(manifestBytes), source.where);
+  const manifestSha256 = await sha256Hex(manifestBytes);
   const [tokenizerJson, tokenizerConfig] = await Promise.all(
     ['tokenizer.json', 'tokenizer_config.json'].map(async (f) => decodeJson(await readVerified(source, manifest, f))),
   );
@@ -123,13 +126,13 @@ export async function loadModel(
   const common = chooseWeights(manifest, chosen, precision);
   try {
     const onnx = await readVerified(source, manifest, weights.file, onProgress);
-    return { manifest, tokenizer, onnx, precision, weights, mode: chosen };
+    return { manifest, manifestSha256, tokenizer, onnx, precision, weights, mode: chosen };
   } catch (e) {
     if (common.file === weights.file) throw e;
     // A WebGPU-only file is an optimisation: the offline cache holds only the weights every
     // backend runs, and export kept the WebGPU file only where it decides as those do.
     const onnx = await readVerified(source, manifest, common.file, onProgress);
     const weightsFallback = t('model_files.weights_fallback', { file: weights.file, why: (e as Error).message, using: common.file });
-    return { manifest, tokenizer, onnx, precision, weights: common, mode: chosen, weightsFallback };
+    return { manifest, manifestSha256, tokenizer, onnx, precision, weights: common, mode: chosen, weightsFallback };
   }
 }

@@ -5,7 +5,7 @@ import type { AdapterReport } from '../../src/core/adapter';
 
 const SHA = 'a'.repeat(64);
 const report: AdapterReport = {
-  adapter: { format: 1, size: 2, mean: [0, 1], scale: [1, 2], weights: [0.5, -0.5], marginWeight: 1.1, bias: 0.2, threshold: 0.4, lambda: 1, trainedOn: { correct: 6, wrong: 5 } },
+  adapter: { format: 2, size: 2, mean: [0, 1], scale: [1, 2], centers: [[0.5, -0.5], [1, 0]], alphas: [2, -1], gamma: 0.3, threshold: 0.4, lambda: 1, trainedOn: { correct: 6, wrong: 5 } },
   before: { n: 11, accuracy: 0.5, falseAlarms: 0.5, recall: 0.6 },
   after: { n: 11, accuracy: 0.9, falseAlarms: 0.1, recall: 0.8 },
   perClass: [],
@@ -24,7 +24,10 @@ describe('adapter files', () => {
   it.each([
     ['not JSON', '{', 'a.json: not valid JSON'],
     ['another format', JSON.stringify({ ...JSON.parse(text), format: 'x' }), "a.json: not an adapter file: format is not 'twinscore-adapter'"],
-    ['a short weight list', JSON.stringify({ ...JSON.parse(text), adapter: { ...report.adapter, weights: [1] } }), 'must each hold 2 numbers'],
+    ['a short center', JSON.stringify({ ...JSON.parse(text), adapter: { ...report.adapter, centers: [[1], [1, 0]] } }), 'adapter.centers must be rows of 2 numbers'],
+    ['an alpha missing', JSON.stringify({ ...JSON.parse(text), adapter: { ...report.adapter, alphas: [2] } }), 'adapter.alphas must hold 2 numbers, one per center'],
+    ['a gamma of 0', JSON.stringify({ ...JSON.parse(text), adapter: { ...report.adapter, gamma: 0 } }), 'adapter.gamma is not a positive number'],
+    ['the first design (version 1)', JSON.stringify({ ...JSON.parse(text), version: 1 }), 'version 1 is not supported (expected 2)'],
     ['a zero scale', JSON.stringify({ ...JSON.parse(text), adapter: { ...report.adapter, scale: [0, 1] } }), 'adapter.scale holds a value that is not positive'],
     ['a threshold of 1', JSON.stringify({ ...JSON.parse(text), adapter: { ...report.adapter, threshold: 1 } }), 'adapter.threshold 1 is not in (0, 1)'],
     ['no manifest hash', JSON.stringify({ ...JSON.parse(text), manifest_sha256: 'abc' }), 'manifest_sha256 is not a SHA-256'],

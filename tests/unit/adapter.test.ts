@@ -1,6 +1,6 @@
 /** The adapter trained on a user's corrections (src/core/adapter.ts), on toy features. */
 import { describe, expect, it } from 'vitest';
-import { adaptedP, AdapterError, trainAdapter, type Example } from '../../src/core/adapter';
+import { adaptedP, AdapterError, checkAdapterWeights, MAX_EXAMPLES, trainAdapter, type Adapter, type Example } from '../../src/core/adapter';
 
 const SIZE = 8;
 
@@ -17,21 +17,29 @@ function normal(seed: number): () => number {
 }
 
 /**
- * A writing style the base model never saw: it calls every record of it wrong (margin −3),
- * yet whether a record is correct shows plainly in one feature direction.
+ * Records of one writing style: a cluster of its own in feature space (`at` shifts every
+ * h_正确 − h_错误 dimension but the first), where whether a record is correct shows in the
+ * first dimension. `margin` is what the base model makes of each.
  */
-function unseenStyle(n: number, seed: number): Example[] {
+function style(n: number, seed: number, at: number, margin: (correct: boolean, noise: number) => number): Example[] {
   const next = normal(seed);
   return Array.from({ length: n }, (_, i) => {
     const correct = i % 3 !== 0; // two in three correct, as a user's table mostly is
     const features = new Float32Array(2 * SIZE);
-    for (let j = 0; j < 2 * SIZE; j++) features[j] = next();
-    features[0] += correct ? 3 : -3; // h_正确 − h_错误 along dimension 0 tells them apart (about 2 % overlap)
-    return { features, margin: -3 + 0.1 * next(), correct, errorClass: correct ? null : 'junk_symbols' };
+    for (let j = 0; j < 2 * SIZE; j++) features[j] = 0.2 * next();
+    for (let j = 1; j < SIZE; j++) features[j] += at;
+    features[0] += correct ? 1 : -1;
+    return { features, margin: margin(correct, next()), correct, errorClass: correct ? null : 'junk_symbols' };
   });
 }
 
+/** A style the base model never saw: it calls every record of it wrong (margin −3). */
+const unseenStyle = (n: number, seed: number) => style(n, seed, 0, (_, noise) => -3 + 0.1 * noise);
+/** A style it knows, far from the unseen one: it reads it right. */
+const knownStyle = (n: number, seed: number) => style(n, seed, 3, (correct, noise) => (correct ? 2 : -2) + noise);
+
 const THRESHOLD = 0.5;
+const calledCorrect = (adapter: Adapter, e: Example) => adaptedP(adapter, e.features, e.margin) >= adapter.threshold;
 
 describe('trainAdapter', () => {
   it('learns a separable unseen style the base model calls wrong, and reports it out of fold', () => {
@@ -44,24 +52,28 @@ describe('trainAdapter', () => {
 
     // On records of the style it has not seen, the adapter accepts the correct ones and keeps flagging the wrong.
     const fresh = unseenStyle(90, 2);
-    const called = fresh.map((e) => adaptedP(report.adapter, e.features, e.margin) >= report.adapter.threshold);
+    const called = fresh.map((e) => calledCorrect(report.adapter, e));
     const accepted = fresh.filter((e, i) => e.correct && called[i]).length / fresh.filter((e) => e.correct).length;
     const caught = fresh.filter((e, i) => !e.correct && !called[i]).length / fresh.filter((e) => !e.correct).length;
     expect(accepted).toBeGreaterThan(0.9);
     expect(caught).toBeGreaterThan(0.9);
   });
 
+  it('leaves records unlike every correction to the base model: their P(correct) is the base one', () => {
+    const { adapter } = trainAdapter(unseenStyle(60, 1), SIZE, { baseThreshold: THRESHOLD });
+    for (const e of knownStyle(60, 5)) {
+      expect(Math.abs(adaptedP(adapter, e.features, e.margin) - 1 / (1 + Math.exp(-e.margin)))).toBeLessThan(1e-3);
+    }
+    expect(adapter.threshold).toBe(THRESHOLD);
+  });
+
   it('keeps the base model where the corrections agree with it', () => {
-    const next = normal(3);
-    const examples: Example[] = Array.from({ length: 40 }, (_, i) => {
-      const correct = i % 2 === 0;
-      const features = Float32Array.from({ length: 2 * SIZE }, () => next());
-      return { features, margin: correct ? 2 + next() : -2 + next(), correct };
-    });
+    const examples = knownStyle(40, 3);
     const report = trainAdapter(examples, SIZE, { baseThreshold: THRESHOLD });
     expect(report.before.accuracy).toBeGreaterThan(0.9);
     expect(report.after.accuracy).toBeGreaterThanOrEqual(report.before.accuracy - 0.1);
-    expect(report.adapter.marginWeight).toBeGreaterThan(0); // still reads the base model's margin
+    const agree = knownStyle(60, 6).filter((e) => calledCorrect(report.adapter, e) === e.margin >= 0).length;
+    expect(agree).toBeGreaterThanOrEqual(57);
   });
 
   it('refuses with too few corrections of either kind, saying how many it has and needs', () => {
@@ -73,6 +85,10 @@ describe('trainAdapter', () => {
     );
   });
 
+  it('refuses more examples than it learns from, saying how many', () => {
+    expect(() => trainAdapter(unseenStyle(MAX_EXAMPLES + 1, 8), SIZE, { baseThreshold: THRESHOLD })).toThrow(`${MAX_EXAMPLES + 1} records to adapt on; an adapter learns from ${MAX_EXAMPLES} at most.`);
+  });
+
   it('refuses features of the wrong size', () => {
     expect(() => trainAdapter(unseenStyle(30, 5), SIZE + 1, { baseThreshold: THRESHOLD })).toThrow('features of 16 values, expected 2 × 9');
   });
@@ -82,5 +98,12 @@ describe('trainAdapter', () => {
     const a = trainAdapter(examples, SIZE, { baseThreshold: THRESHOLD, seed: 7 });
     const b = trainAdapter(examples, SIZE, { baseThreshold: THRESHOLD, seed: 7 });
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+});
+
+describe('checkAdapterWeights', () => {
+  it("refuses q4 weights, whose features are too far from the model's, naming the file; takes the others", () => {
+    expect(() => checkAdapterWeights({ file: 'onnx/dual_q4.onnx', precision: 'q4' })).toThrow(/onnx\/dual_q4\.onnx.*Choose WASM, or fp32/);
+    for (const precision of ['int8', 'fp32', 'fp16']) expect(() => checkAdapterWeights({ file: 'x.onnx', precision })).not.toThrow();
   });
 });

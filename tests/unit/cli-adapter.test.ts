@@ -73,8 +73,8 @@ describe('score CLI --adapter', () => {
 
   it('refuses a damaged adapter file, saying what is wrong', async () => {
     const bad = join(tmp, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ ...JSON.parse(readFileSync(adapterPath, 'utf8')), version: 2 }));
+    writeFileSync(bad, JSON.stringify({ ...JSON.parse(readFileSync(adapterPath, 'utf8')), version: 3 }));
     const error = await score(join(tmp, 'in.txt'), '--model', modelDir!, '--adapter', bad, '--out', join(tmp, 'y.csv')).catch((e) => e);
-    expect(error.stderr).toContain('bad.json: not an adapter file: version 2 is not supported (expected 1)');
+    expect(error.stderr).toContain('bad.json: not an adapter file: version 3 is not supported (expected 2)');
   });
 });
