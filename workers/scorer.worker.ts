@@ -12,6 +12,7 @@ import type { Manifest } from '../src/core/manifest';
 import { explain, optionsFor, type Explanation } from '../src/core/explain';
 import { howItWorks, type HowItWorks } from '../src/core/how-it-works';
 import { cachingSource, type CacheReport } from '../src/storage/model-cache';
+import { adaptedP, AdapterError, checkAdapterWeights, trainAdapter, type Adapter, type AdapterReport } from '../src/core/adapter';
 import { importedSource, importModel } from './model-import';
 import { ort } from './ort-wasm';
 
@@ -54,6 +55,8 @@ export interface ModelInfo {
   batchSize: number;
   /** What the IndexedDB model cache did (absent for imported models). */
   cache?: CacheReport;
+  /** SHA-256 of the model's manifest.json: the model an adapter is bound to. */
+  manifestSha256: string;
   /** Values per feature vector where scoreWithFeatures works, else null. */
   featureSize: number | null;
   /** Why scoreWithFeatures does not work with this model (an older export, say). */
@@ -134,6 +137,25 @@ function answering(runner: Runner): Runner {
 }
 
 let scorer: Scorer | null = null;
+let weights: Weights | null = null;
+
+/** A record the user (or the table's label column) decided, for adapt. */
+export interface AdaptExample {
+  record: string;
+  correct: boolean;
+  errorClass?: string | null;
+}
+
+/** A score call's answer: the base model's reading, and with an adapter its P(correct) as well. */
+export type AdaptedRecord = ScoredRecord & { adaptedP?: number };
+
+/** The loaded scorer, with features an adapter can read (throws saying why not). */
+function withFeatures(): Scorer {
+  if (!scorer) throw new Error('no model loaded');
+  if (scorer.featureSize === null) throw new AdapterError(t('adapter.no_features', { why: scorer.featuresUnavailable ?? '' }));
+  if (weights) checkAdapterWeights(weights);
+  return scorer;
+}
 
 // The page names each worker after its language (src/app/locale.svelte.ts): the messages thrown here are in it.
 if (isLocale(self.name)) setLocale(self.name);
@@ -148,6 +170,7 @@ const api = {
 
   async load(options: LoadOptions, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
     scorer = null;
+    weights = null;
     const precision = options.precision ?? 'quantized';
     const cache: CacheReport = { hits: [], stored: [], refetched: [] };
     const source = options.stored ? importedSource(options.stored) : cachingSource(fetchSource(options.modelUrl ?? ''), cache);
@@ -172,20 +195,40 @@ const api = {
     }
     const batchSize = options.batchSize ?? BATCH_SIZE[backend];
     scorer = new Scorer(model.tokenizer, model.manifest, answering(ortRunner(ort.Tensor, session, model.manifest, model.mode)), { batchSize });
+    weights = model.weights;
     const run = {
       mode: model.mode, threads: ort.env.wasm.numThreads ?? 1, batchSize,
       featureSize: scorer.featureSize, featuresUnavailable: scorer.featuresUnavailable,
     };
     const info = {
       name: model.manifest.name, backend, fallbackReason, precision, weights: model.weights, weightsFallback: model.weightsFallback,
-      manifest: model.manifest,
+      manifest: model.manifest, manifestSha256: model.manifestSha256,
     };
     return { ...info, ...run, cache: options.stored ? undefined : cache };
   },
 
-  async score(records: string[]): Promise<ScoredRecord[]> {
+  /**
+   * Score records. With an adapter, each also gets the adapter's P(correct), read from the
+   * same run's features: the base scores are those score() gives without one.
+   */
+  async score(records: string[], adapter?: Adapter): Promise<AdaptedRecord[]> {
     if (!scorer) throw new Error('no model loaded');
-    return scorer.score(records);
+    if (!adapter) return scorer.score(records);
+    const scored = await withFeatures().scoreWithFeatures(records);
+    return scored.map(({ features, ...s }) => ({ ...s, adaptedP: adaptedP(adapter, features, s.rewardCorrect - s.rewardWrong) }));
+  },
+
+  /**
+   * Train an adapter on decided records (src/core/adapter.ts): their features from this
+   * model, then the head, here, off the page's thread. Refuses (AdapterError) with too few
+   * of either kind, or a model without features.
+   */
+  async adapt(examples: AdaptExample[], options: { baseThreshold: number; seed?: number }): Promise<AdapterReport> {
+    const s = withFeatures();
+    const scored = await s.scoreWithFeatures(examples.map((e) => e.record));
+    await turn(); // the bridge's ping is answered before the head's training holds the thread
+    const train = scored.map((r, i) => ({ features: r.features, margin: r.rewardCorrect - r.rewardWrong, correct: examples[i].correct, errorClass: examples[i].errorClass }));
+    return trainAdapter(train, s.featureSize!, options);
   },
 
   /** score, each record with its features (the score head's input); see ModelInfo.featuresUnavailable. */

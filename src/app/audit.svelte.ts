@@ -10,7 +10,8 @@
 import * as Comlink from 'comlink';
 import { DEFAULT_RECORD_TEMPLATE, type RecordTemplate } from '../core/record-template';
 import { composeRow, guessErrorClass, guessMapping, mappingKey, mappingProblem, type ColumnMapping } from '../core/column-mapping';
-import type { ScoredRecord } from '../core/scorer';
+import type { Adapter } from '../core/adapter';
+import type { AdaptedRecord } from '../../workers/scorer.worker';
 import type { RowPlace, TableInfo } from '../../workers/table.worker';
 import { ScoredResults, type RowSource } from './results.svelte';
 import { AbortError, WorkerCrashError } from './scorer-bridge';
@@ -55,12 +56,16 @@ class AuditState {
   badLabelRows = $state.raw<RowPlace[]>([]);
 
   readonly tables = new TableBridge();
+  /** The kept adapter, while switched on (set by adapter.svelte.ts): runs score with it too. */
+  adapter = $state.raw<Adapter | null>(null);
 
   constructor() {
     pageLocale.onChange((l) => this.tables.setLocale(l));
   }
 
   private controller: AbortController | null = null;
+  /** The adapter the current results are scored with. */
+  private runAdapter: Adapter | null = null;
   private pauseGate: { promise: Promise<void>; resolve: () => void } | null = null;
 
   get busy(): boolean {
@@ -167,7 +172,8 @@ class AuditState {
       records: (rows) => this.tables.remote.records(rows, $state.snapshot(m), template()),
     };
     this.progress = { done: 0, total: table.rowCount, perSecond: 0, secondsLeft: 0 };
-    this.results = new ScoredResults(source, scoring.model.manifest.threshold);
+    this.runAdapter = this.adapter;
+    this.results = new ScoredResults(source, scoring.model.manifest.threshold, this.adapter?.threshold ?? null);
     this.emptyRows = [];
     this.badLabelRows = [];
     await this.run();
@@ -177,6 +183,8 @@ class AuditState {
   private async run() {
     const results = this.results!;
     const mapping = $state.snapshot(this.mapping!);
+    // The adapter this run was started with (a resumed run goes on with it, switched off since or not).
+    const adapter = results.adapterKept ? (this.runAdapter ?? undefined) : undefined;
     const tmpl = template();
     this.phase = 'scoring';
     this.controller = new AbortController();
@@ -194,9 +202,9 @@ class AuditState {
         }
         const from = results.size;
         const batch = await this.tables.remote.batch(from, BATCH_ROWS, BATCH, mapping, tmpl);
-        let scored: ScoredRecord[];
+        let scored: AdaptedRecord[];
         try {
-          scored = batch.texts.length ? await scoring.bridge.score(signal, batch.texts) : [];
+          scored = batch.texts.length ? await scoring.bridge.score(signal, batch.texts, adapter ?? undefined) : [];
           crashes = 0;
         } catch (e) {
           if (!(e instanceof WorkerCrashError)) throw e;
@@ -238,9 +246,11 @@ class AuditState {
     }
   }
 
-  private copyOf(results: ScoredResults, row: number): ScoredRecord {
-    const p = results.pCorrect(row);
-    return { pCorrect: p, rewardCorrect: NaN, rewardWrong: NaN, verdict: p >= scoring.model!.manifest.threshold ? 'correct' : 'wrong', truncated: results.truncated(row) };
+  private copyOf(results: ScoredResults, row: number): AdaptedRecord {
+    const p = results.baseP(row);
+    const copy: AdaptedRecord = { pCorrect: p, rewardCorrect: NaN, rewardWrong: NaN, verdict: p >= scoring.model!.manifest.threshold ? 'correct' : 'wrong', truncated: results.truncated(row) };
+    if (results.adapterKept) copy.adaptedP = results.adaptedP(row);
+    return copy;
   }
 
   pause() {

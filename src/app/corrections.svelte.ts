@@ -20,10 +20,13 @@ export interface Decision {
 
 /**
  * One line per distinct record, oldest decision first; when a record was decided more
- * than once (under different models), the latest decision is the one exported.
+ * than once (under different models), the latest decision is the one exported. `learned`:
+ * the table rows a kept adapter learned from (adapter.svelte.ts), first, so a retrain sees
+ * the examples the adapter saw; a correction of the same record wins over its label.
  */
-export function exportLines(list: Correction[]): string {
-  const latest = new Map<string, Correction>();
+export function exportLines(list: Correction[], learned: { record: string; correct: boolean }[] = []): string {
+  const latest = new Map<string, { record: string; correct: boolean }>();
+  for (const l of learned) latest.set(l.record, l);
   for (const c of [...list].sort((a, b) => a.at - b.at)) {
     latest.delete(c.record); // re-insert: the record moves to where its last decision is
     latest.set(c.record, c);
@@ -155,8 +158,8 @@ class CorrectionsState {
     await this.guard(() => clearCorrections());
   }
 
-  exportJsonl(): string {
-    return exportLines(this.list);
+  exportJsonl(learned: { record: string; correct: boolean }[] = []): string {
+    return exportLines(this.list, learned);
   }
 
   /**

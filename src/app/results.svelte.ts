@@ -13,10 +13,16 @@
  *   name, header, total     file name, its column names, its number of data rows
  *   size                    rows scored so far; rows are scored in file order, so
  *                           rows [0, size) have scores and the rest have none yet
- *   pCorrect(i)             P(correct) = sigmoid(r_correct - r_wrong); NaN when unscored
+ *   pCorrect(i)             P(correct) = sigmoid(r_correct - r_wrong); NaN when unscored.
+ *                           With an adapter on (adapted), the adapter's P(correct) instead
+ *   adapterKept / adapted   whether the run was scored with an adapter (both readings are
+ *                           kept, side by side), and whether verdicts now read its scores;
+ *                           switched off, every getter reads the base scores as they
+ *                           were stored, bit for bit
  *   truncated(i)            the record was longer than the model's max_length
- *   threshold               the cut-off the verdicts use (starts at manifest.threshold;
- *                           the slider and the PR curve move it)
+ *   threshold               the cut-off the verdicts use (starts at manifest.threshold, or
+ *                           the adapter's; the slider and the PR curve move it; the base
+ *                           and the adapted readings each keep their own)
  *   verdict(i)              'correct' if pCorrect(i) >= threshold, else 'wrong'; null
  *                           when unscored (the CLI and the exports cut the same way)
  *   uncertain(i)            |pCorrect(i) - threshold| < uncertainBand: worth a human look
@@ -67,14 +73,18 @@ export class ScoredResults {
   readonly total: number;
   uncertainBand = 0.1;
 
+  /** The base model's P(correct), and the adapter's when the run was scored with one. */
   private p: Float32Array;
+  private q: Float32Array | null;
+  private useAdapter: boolean;
   private cut: Uint8Array;
   /** -1 no label, 0 wrong, 1 correct. */
   private labels: Int8Array;
   private scored = 0;
   private labelled = 0;
   private cutRows = 0;
-  private cutOff: number;
+  /** The base reading's threshold, then the adapter's. */
+  private cutOffs: [number, number];
   /**
    * Bumped on every change. A $state signal: a getter that reads it subscribes the
    * effect, template or $derived it runs in, and reading it again in the same one (in a
@@ -84,17 +94,58 @@ export class ScoredResults {
   private changes = $state(0);
   private listeners = new Set<() => void>();
 
+  /** `adapterThreshold`: the run is scored with an adapter too (its scores arrive as adaptedP). */
   constructor(
     readonly source: RowSource,
     threshold: number,
+    adapterThreshold: number | null = null,
   ) {
     this.name = source.name;
     this.header = source.header;
     this.total = source.rowCount;
     this.p = new Float32Array(this.total).fill(NaN);
+    this.q = adapterThreshold === null ? null : new Float32Array(this.total).fill(NaN);
+    this.useAdapter = this.q !== null;
     this.cut = new Uint8Array(this.total);
     this.labels = new Int8Array(this.total).fill(-1);
-    this.cutOff = threshold;
+    this.cutOffs = [threshold, adapterThreshold ?? threshold];
+  }
+
+  /** The reading the getters use. */
+  private get active(): Float32Array {
+    return this.useAdapter && this.q ? this.q : this.p;
+  }
+
+  private get cutOff(): number {
+    return this.cutOffs[this.useAdapter ? 1 : 0];
+  }
+
+  /** The run was scored with an adapter: its reading is kept beside the base one. */
+  get adapterKept(): boolean {
+    return this.q !== null;
+  }
+
+  /** Whether scores and verdicts are the adapter's (model + adapter) rather than the base model's. */
+  get adapted(): boolean {
+    void this.changes;
+    return this.useAdapter;
+  }
+
+  set adapted(on: boolean) {
+    if (on && !this.q) throw new Error('this run was scored without an adapter: score it again with one');
+    if (on === this.useAdapter) return;
+    this.useAdapter = on;
+    this.changed();
+  }
+
+  /** The base model's P(correct), whichever reading is on. */
+  baseP(i: number): number {
+    return this.p[i];
+  }
+
+  /** The adapter's P(correct), whichever reading is on; NaN when the run had no adapter. */
+  adaptedP(i: number): number {
+    return this.q ? this.q[i] : NaN;
   }
 
   get size(): number {
@@ -114,12 +165,12 @@ export class ScoredResults {
   set threshold(value: number) {
     if (!(value >= 0 && value <= 1)) throw new RangeError(`threshold ${value} is not in [0, 1]`);
     if (value === this.cutOff) return;
-    this.cutOff = value;
+    this.cutOffs[this.useAdapter ? 1 : 0] = value;
     this.changed();
   }
 
   pCorrect(i: number): number {
-    return this.p[i];
+    return this.active[i];
   }
 
   truncated(i: number): boolean {
@@ -128,11 +179,11 @@ export class ScoredResults {
 
   verdict(i: number): Verdict | null {
     if (i >= this.scored) return null;
-    return this.p[i] >= this.cutOff ? 'correct' : 'wrong';
+    return this.active[i] >= this.cutOff ? 'correct' : 'wrong';
   }
 
   uncertain(i: number): boolean {
-    return i < this.scored && Math.abs(this.p[i] - this.cutOff) < this.uncertainBand;
+    return i < this.scored && Math.abs(this.active[i] - this.cutOff) < this.uncertainBand;
   }
 
   label(i: number): Verdict | null {
@@ -163,16 +214,18 @@ export class ScoredResults {
   /** The scores so far as one array (a view, not a copy: read it, don't keep it). */
   scores(): Float32Array {
     void this.changes;
-    return this.p.subarray(0, this.scored);
+    return this.active.subarray(0, this.scored);
   }
 
   counts(): Counts {
     void this.changes;
     const c: Counts = { scored: this.scored, correct: 0, wrong: 0, uncertain: 0 };
+    const p = this.active;
+    const cutOff = this.cutOff;
     for (let i = 0; i < this.scored; i++) {
-      if (this.p[i] >= this.cutOff) c.correct++;
+      if (p[i] >= cutOff) c.correct++;
       else c.wrong++;
-      if (Math.abs(this.p[i] - this.cutOff) < this.uncertainBand) c.uncertain++;
+      if (Math.abs(p[i] - cutOff) < this.uncertainBand) c.uncertain++;
     }
     return c;
   }
@@ -186,11 +239,14 @@ export class ScoredResults {
    * Add the scores of rows [start, start + scored.length). Only the audit run calls this,
    * in file order: start must be the current size (a resumed run starts where it stopped).
    */
-  append(start: number, scored: ScoredRecord[], labels?: (Verdict | null)[]): void {
+  append(start: number, scored: (ScoredRecord & { adaptedP?: number })[], labels?: (Verdict | null)[]): void {
     if (start !== this.scored) throw new Error(`scores for row ${start} arrive but ${this.scored} rows are scored`);
     if (start + scored.length > this.total) throw new Error(`scores past the table's ${this.total} rows`);
+    const q = this.q;
+    if (q && scored.some((s) => s.adaptedP === undefined)) throw new Error(`scores for row ${start} arrive without the adapter's`);
     scored.forEach((s, k) => {
       this.p[start + k] = s.pCorrect;
+      if (q) q[start + k] = s.adaptedP!;
       this.cut[start + k] = s.truncated ? 1 : 0;
       if (s.truncated) this.cutRows++;
       const l = labels?.[k];

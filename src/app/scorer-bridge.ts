@@ -7,8 +7,8 @@
  */
 import * as Comlink from 'comlink';
 import type { LoadProgress } from '../core/model-files';
-import type { ScoredRecord } from '../core/scorer';
-import type { LoadOptions, ModelInfo, ScorerWorkerApi } from '../../workers/scorer.worker';
+import type { Adapter, AdapterReport } from '../core/adapter';
+import type { AdaptedRecord, AdaptExample, LoadOptions, ModelInfo, ScorerWorkerApi } from '../../workers/scorer.worker';
 import type { DroppedFile, ImportResult } from '../../workers/model-import';
 import type { Explanation } from '../core/explain';
 import type { HowItWorks } from '../core/how-it-works';
@@ -149,16 +149,14 @@ export class ScorerBridge {
     });
   }
 
-  score(signal: AbortSignal, records: string[]): Promise<ScoredRecord[]> {
-    return this.guard(signal, async () => {
-      const { api } = this.start();
-      if (!this.loaded) {
-        if (!this.lastLoad) throw new Error('load a model before scoring');
-        this.loaded = api.load(this.lastLoad);
-      }
-      await this.loaded;
-      return api.score(records);
-    });
+  /** Score records; with an adapter each also gets the adapter's P(correct) (adaptedP). */
+  score(signal: AbortSignal, records: string[], adapter?: Adapter): Promise<AdaptedRecord[]> {
+    return this.guard(signal, async () => (await this.ready()).score(records, adapter));
+  }
+
+  /** Train an adapter on decided records, in the worker (its features, then the head). */
+  adapt(signal: AbortSignal, examples: AdaptExample[], options: { baseThreshold: number; seed?: number }): Promise<AdapterReport> {
+    return this.guard(signal, async () => (await this.ready()).adapt(examples, options));
   }
 
   /** The worker with the last model loaded, for calls other than score. */

@@ -52,6 +52,11 @@ export interface StoredAdapter {
   file: AdapterFile;
   /** Scores use it while on; off, they are the base model's, bit for bit. */
   on: boolean;
+  /**
+   * The table's labelled rows it learned from (its corrections are in the corrections
+   * store): the corrections export carries them, so a retrain sees the same examples.
+   */
+  learnedFromTable?: { record: string; correct: boolean }[];
 }
 
 interface TwinDb extends DBSchema {

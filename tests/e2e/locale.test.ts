@@ -93,7 +93,7 @@ it('a zh-CN browser gets a page with no English outside the catalog, in every st
   expect(await englishOnPage(page), 'review and its help').toEqual([]);
   await page.keyboard.press('Escape');
 
-  for (const id of ['corrections-panel', 'model-settings', 'model-card-panel', 'how-it-works-panel']) await page.locator(`#${id} > summary`).click();
+  for (const id of ['corrections-panel', 'adapter-panel', 'model-settings', 'model-card-panel', 'how-it-works-panel']) await page.locator(`#${id} > summary`).click();
   await page.locator('#model-card .per-class').waitFor();
   await page.locator('#how-it-works-panel .how-it-works[data-state="done"]').waitFor({ timeout: 60_000 });
   expect(await englishOnPage(page), 'the panels').toEqual([]);

@@ -38,6 +38,36 @@ describe('ScoredResults', () => {
     expect(await r.record(1)).toBe('李四，上海');
   });
 
+  it('with an adapter, keeps both readings: switched off, every getter gives the base scores as stored', () => {
+    const r = new ScoredResults(source, 0.5, 0.3);
+    const withAdapter = (p: number, q: number) => ({ ...scored(p), adaptedP: q });
+    r.append(0, [withAdapter(0.1, 0.8), withAdapter(0.6, 0.1), withAdapter(0.45, 0.35)]);
+    expect(r.adapterKept).toBe(true);
+    expect(r.adapted).toBe(true);
+    expect(r.threshold).toBe(0.3);
+    expect([0, 1, 2].map((i) => r.verdict(i))).toEqual(['correct', 'wrong', 'correct']);
+    expect(r.counts()).toEqual({ scored: 3, correct: 2, wrong: 1, uncertain: 1 });
+    r.threshold = 0.9; // the slider moves the adapted reading's threshold only
+
+    r.adapted = false;
+    expect(r.threshold).toBe(0.5);
+    expect(Array.from(r.scores())).toEqual([Math.fround(0.1), Math.fround(0.6), Math.fround(0.45)]);
+    expect([0, 1, 2].map((i) => r.verdict(i))).toEqual(['wrong', 'correct', 'wrong']);
+    expect([0, 1, 2].map((i) => r.pCorrect(i))).toEqual([0, 1, 2].map((i) => r.baseP(i)));
+    r.adapted = true;
+    expect(r.threshold).toBe(0.9);
+    expect(r.adaptedP(0)).toBe(Math.fround(0.8));
+  });
+
+  it('refuses an adapted run scored without the adapter, and switching on a run that had none', () => {
+    const r = new ScoredResults(source, 0.5, 0.3);
+    expect(() => r.append(0, [scored(0.5)])).toThrow('arrive without the adapter');
+    const plain = new ScoredResults(source, 0.5);
+    expect(plain.adapted).toBe(false);
+    expect(() => (plain.adapted = true)).toThrow('scored without an adapter');
+    expect(Number.isNaN(plain.adaptedP(0))).toBe(true);
+  });
+
   it('refuses scores out of order or past the end, and thresholds outside [0, 1]', () => {
     const r = new ScoredResults(source, 0.5);
     expect(() => r.append(1, [scored(0.5)])).toThrow(/scores for row 1 arrive but 0 rows are scored/);

@@ -43,6 +43,11 @@ describe('corrections export', () => {
     );
   });
 
+  it("carries the table rows a kept adapter learned from, first; a correction of the same record wins", () => {
+    const learned = [{ record: '丁', correct: true }, { record: '甲', correct: true }];
+    expect(exportLines([c('甲', false, 1)], learned)).toBe([pairLine(toPair('丁', true)), pairLine(toPair('甲', false))].join('\n') + '\n');
+  });
+
   it('nothing to export is an empty file', () => {
     expect(exportLines([])).toBe('');
   });
