@@ -1,29 +1,17 @@
-/** App state for scoring pasted records: one runes-based store the components render. */
+/**
+ * The model the page scores with: loading it (models/index.json's default, or ?model=),
+ * its progress and errors, and the one scoring worker every run goes through (audit.svelte.ts).
+ */
 import type { LoadProgress, Precision } from '../core/model-files';
-import type { ScoredRecord } from '../core/scorer';
 import type { Backend, ModelInfo } from '../../workers/scorer.worker';
-import { AbortError, ScorerBridge } from './scorer-bridge';
+import { ScorerBridge } from './scorer-bridge';
 import { pageLocale, t } from './locale.svelte';
 import { silenceLimitMs } from './heartbeat';
-
-export interface Row extends ScoredRecord {
-  record: string;
-}
-
-/** One record per line; blank lines are not records. */
-export function parsePaste(text: string): string[] {
-  return text.split(/\r?\n/).filter((line) => line.trim() !== '');
-}
 
 class ScoringState {
   model = $state<ModelInfo | null>(null);
   loadProgress = $state<LoadProgress | null>(null);
-  busy = $state(false);
   error = $state<string | null>(null);
-  rows = $state<Row[]>([]);
-  seconds = $state(0);
-  truncated = $derived(this.rows.filter((r) => r.truncated).length);
-  wrong = $derived(this.rows.filter((r) => r.verdict === 'wrong').length);
 
   /**
    * One worker for the page: explanations and "how it works" (insight.svelte.ts) use it too.
@@ -34,7 +22,6 @@ class ScoringState {
   constructor() {
     pageLocale.onChange((l) => this.bridge.setLocale(l));
   }
-  private controller: AbortController | null = null;
 
   async loadDefault(backend: Backend | 'auto' = 'auto', model?: string | null, precision: Precision = 'quantized') {
     try {
@@ -48,31 +35,6 @@ class ScoringState {
     } catch (e) {
       this.error = t('model.load_failed', { why: (e as Error).message });
     }
-  }
-
-  async score(text: string) {
-    const records = parsePaste(text);
-    if (records.length === 0) {
-      this.error = t('source.nothing_to_score');
-      return;
-    }
-    this.error = null;
-    this.busy = true;
-    this.controller = new AbortController();
-    const started = performance.now();
-    try {
-      const scored = await this.bridge.score(this.controller.signal, records);
-      this.rows = scored.map((s, i) => ({ ...s, record: records[i] }));
-      this.seconds = (performance.now() - started) / 1000;
-    } catch (e) {
-      if (!(e instanceof AbortError)) this.error = t('source.scoring_failed', { why: (e as Error).message });
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  cancel() {
-    this.controller?.abort();
   }
 }
 
