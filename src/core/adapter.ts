@@ -102,6 +102,8 @@ export const MAX_EXAMPLES = 400;
 const LAMBDAS = [1, 0.1, 0.01];
 const REACHES = [4, 1];
 const STEPS = 300;
+/** Training stops early once no alpha moves by more than this in a step. */
+const CONVERGED = 1e-4;
 
 const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 const logit = (p: number) => Math.log(p / (1 - p));
@@ -138,36 +140,46 @@ function squaredDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
  */
 function fit(k: number[][], train: number[], margins: number[], ys: boolean[], lambda: number, steps: number): Float64Array {
   const n = train.length;
-  const positives = train.filter((i) => ys[i]).length;
+  // The training rows' kernel, contiguous: the loops below run `steps` times over it.
+  const kt = new Float64Array(n * n);
+  train.forEach((i, r) => train.forEach((j, c) => (kt[r * n + c] = k[i][j])));
+  const m = Float64Array.from(train, (i) => margins[i]);
+  const y = train.map((i) => ys[i]);
+  const positives = y.filter(Boolean).length;
   // Classes weighted to balance: a user's corrections are mostly of one kind.
-  const weight = (y: boolean) => n / (2 * (y ? positives : n - positives));
-  const maxWeight = Math.max(weight(true), weight(false));
+  const weight = y.map((v) => n / (2 * (v ? positives : n - positives)));
+  const maxWeight = Math.max(...weight);
   // ‖K‖₂ ≤ its largest row sum (K ≥ 0, symmetric); the logistic loss's curvature is ≤ 1/4.
   let rowSum = 0;
-  for (const i of train) rowSum = Math.max(rowSum, train.reduce((s, j) => s + k[i][j], 0));
+  for (let r = 0; r < n; r++) {
+    let s = 0;
+    for (let c = 0; c < n; c++) s += kt[r * n + c];
+    rowSum = Math.max(rowSum, s);
+  }
   const rate = 1 / ((0.25 * maxWeight * rowSum * rowSum) / n + lambda);
   let alpha = new Float64Array(n);
   let previous = new Float64Array(n);
-  const scores = new Float64Array(n);
-  const g = new Float64Array(n);
+  const look = new Float64Array(n);
+  const e = new Float64Array(n);
   for (let step = 1; step <= steps; step++) {
     const momentum = (step - 1) / (step + 2);
-    const look = alpha.map((a, r) => a + momentum * (a - previous[r]));
+    for (let c = 0; c < n; c++) look[c] = alpha[c] + momentum * (alpha[c] - previous[c]);
     for (let r = 0; r < n; r++) {
-      const row = k[train[r]];
-      let s = margins[train[r]];
-      for (let c = 0; c < n; c++) s += look[c] * row[train[c]];
-      scores[r] = s;
+      let s = m[r];
+      for (let c = 0, o = r * n; c < n; c++) s += look[c] * kt[o + c];
+      e[r] = weight[r] * (sigmoid(s) - (y[r] ? 1 : 0));
     }
-    g.fill(0);
-    for (let r = 0; r < n; r++) {
-      const y = ys[train[r]];
-      const e = weight(y) * (sigmoid(scores[r]) - (y ? 1 : 0));
-      const row = k[train[r]];
-      for (let c = 0; c < n; c++) g[c] += e * row[train[c]];
+    const next = previous; // reuse: previous is not needed past this step
+    let moved = 0;
+    for (let c = 0; c < n; c++) {
+      let g = 0; // K is symmetric: column c of K·e is row c
+      for (let r = 0, o = c * n; r < n; r++) g += kt[o + r] * e[r];
+      next[c] = look[c] - rate * (g / n + lambda * look[c]);
+      moved = Math.max(moved, Math.abs(next[c] - alpha[c]));
     }
     previous = alpha;
-    alpha = look.map((a, c) => a - rate * (g[c] / n + lambda * a));
+    alpha = next;
+    if (moved < CONVERGED) break; // the same inputs stop at the same step: still deterministic
   }
   return alpha;
 }
@@ -274,7 +286,8 @@ export function trainAdapter(examples: Example[], size: number, options: TrainOp
       size,
       mean: [...mean],
       scale: [...scale],
-      centers: zs.map((z) => [...z]),
+      // Seven significant digits (float32's): the file is half the size, P moves by ~1e-7.
+      centers: zs.map((z) => Array.from(z, (v) => Number(v.toPrecision(7)))),
       alphas: [...alphas],
       gamma: chosen.gamma,
       threshold: options.baseThreshold,
