@@ -157,6 +157,9 @@ describe('adapt to my corrections', () => {
     await expect.poll(() => page.locator('#adapted-badge').count(), { timeout: 60_000 }).toBe(1);
     await waitScored(page, table.length);
     expect(await page.locator('#p-header').getAttribute('data-adapted')).toBe('true');
+    // A record's explanation is the model's own, and says so beside the adapted score.
+    await page.locator('#results tbody tr').first().click();
+    await expect.poll(() => page.locator('#explains-base').textContent()).toMatch(/^The explanation below is the model's own, without the adapter/);
     const adapted = await exportFull(page);
 
     await page.locator('#adapter-on').uncheck();

@@ -59,7 +59,7 @@ describe.each(['wasm', 'webgpu'] as const)('on %s', (backend) => {
 
     const verdicts = await page.locator('#results td.verdict').allTextContents();
     verdicts.forEach((v, i) => expect(v).toBe(cases[i].onnx_int8.p_correct >= parity.threshold ? 'correct' : 'wrong'));
-    expect(await page.locator('.warning').textContent()).toMatch(/longer than the model's \d+ tokens/);
+    expect(await page.locator('#truncated-warning').textContent()).toMatch(/longer than the model's \d+ tokens/);
 
     expect(foreign(requests, url)).toEqual([]);
     await page.close();
