@@ -19,6 +19,7 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useApp, zipFolder } from './browser';
+import { englishOnPage } from './english';
 import { modelDirs, readManifestJson } from '../unit/models';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -212,6 +213,43 @@ describe('adapt to my corrections', () => {
     expect(await page.locator('#adapter-kept').count()).toBe(0);
     await context.close();
   }, 600_000);
+
+  it("in zh-CN, learns from a table's label column (error classes reported), speaks Chinese throughout, and exports the rows it learned from", async () => {
+    const page = await app.browser.newPage({ locale: 'zh-CN' });
+    await open(page);
+    await unfold(page, '#model-settings');
+    await page.locator('#import-zip').setInputFiles({ name: 'pytest-tiny.zip', mimeType: 'application/zip', buffer: zipFolder(modelDir!) });
+    await expect.poll(() => page.locator('#model-name').textContent(), { timeout: 60_000 }).toBe('pytest-tiny');
+
+    // The reviewed records as a labelled file, the way a user's audit table comes: no review at all.
+    const classOf = (r: string) => (/手机：\d{6}$/.test(r) ? 'phone_short' : 'postcode_short');
+    const csv = Papa.unparse([['record', 'label', 'error_class'], ...reviewed.map((r) => [r.record, r.correct ? 'correct' : 'wrong', r.correct ? '' : classOf(r.record)])]);
+    await page.locator('#file-input').setInputFiles({ name: 'labelled.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.locator('#start').click();
+    await expect.poll(() => page.locator('#phase').getAttribute('data-phase'), { timeout: 120_000 }).toBe('done');
+
+    await unfold(page, '#adapter-panel');
+    await page.locator('#adapt').click();
+    await page.locator('#adapter-report').waitFor({ timeout: 60_000 });
+    expect(await page.locator('#adapter-report').textContent()).toContain('学习自 0 条更正和表格中 30 行带标签的数据。');
+    const classes = await page.locator('#adapter-report table.classes tbody th').allTextContents();
+    expect(classes.sort()).toEqual(['phone_short', 'postcode_short']);
+    // Data words: the file's name, and the other model's name in the model picker.
+    expect(await englishOnPage(page, ['labelled', 'twin', 'default']), 'the before/after').toEqual([]);
+
+    await page.locator('#adapter-keep').click();
+    await expect.poll(() => page.locator('#adapted-badge').textContent(), { timeout: 60_000 }).toBe('模型 + 适配器');
+    await expect.poll(() => page.locator('#phase').getAttribute('data-phase'), { timeout: 120_000 }).toBe('done');
+    expect(await englishOnPage(page, ['labelled', 'twin', 'default']), 'the kept adapter').toEqual([]);
+
+    // The corrections export carries the labelled rows the adapter learned from, as TRL pairs.
+    await unfold(page, '#corrections-panel');
+    expect(await page.locator('#export-learned').textContent()).toBe('导出内容还包括所保存的适配器学习过的 30 行表格标签数据。');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-corrections').click()]);
+    const pairs = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(new Map(pairs.map((p) => [p.chosen[0].content, p.chosen[1].content === '正确']))).toEqual(new Map(reviewed.map((r) => [r.record, r.correct])));
+    await page.close();
+  }, 300_000);
 
   it('an adapter the full storage refuses is used until the page closes, and says so', async () => {
     const context = await app.browser.newContext({ serviceWorkers: 'block' });
