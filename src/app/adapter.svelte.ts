@@ -18,6 +18,7 @@ import { adaptExamples } from './adapt-examples';
 import { audit } from './audit.svelte';
 import { corrections } from './corrections.svelte';
 import { scoring } from './scoring.svelte';
+import { saveFile } from './save-file';
 import { num, t } from './locale.svelte';
 
 export type { StoredAdapter };
@@ -43,7 +44,7 @@ class AdapterState {
   /** Every change of the kept adapter goes through here: the audit's next runs score with it. */
   private set(stored: StoredAdapter | null): void {
     this.stored = stored;
-    audit.adapter = stored?.on ? stored.file.adapter : null;
+    audit.adapter = this.active;
   }
 
   /** Read the kept adapter of a newly loaded model; one trained on another manifest is dropped. */
@@ -148,20 +149,14 @@ class AdapterState {
   private async follow(rescore: boolean): Promise<void> {
     const results = audit.results;
     if (!results || audit.busy) return;
-    const on = this.active !== null;
-    if (!rescore && results.adapterKept) results.adapted = on;
-    else if (on) await audit.start();
+    if (!rescore && results.adapterKept) results.adapted = this.active !== null;
+    else if (this.active) await audit.start();
   }
 
   /** The kept adapter as a file (what the CLI's --adapter reads). */
   download(): void {
     if (!this.stored) return;
-    const blob = new Blob([JSON.stringify(this.stored.file, null, 1)], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `adapter-${this.stored.model}.json`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+    saveFile(new Blob([JSON.stringify(this.stored.file, null, 1)], { type: 'application/json' }), `adapter-${this.stored.model}.json`);
   }
 }
 
