@@ -184,7 +184,7 @@ class AuditState {
     const results = this.results!;
     const mapping = $state.snapshot(this.mapping!);
     // The adapter this run was started with (a resumed run goes on with it, switched off since or not).
-    const adapter = results.adapterKept ? (this.runAdapter ?? undefined) : undefined;
+    const adapter = (results.adapterKept && this.runAdapter) || undefined;
     const tmpl = template();
     this.phase = 'scoring';
     this.controller = new AbortController();
@@ -204,7 +204,7 @@ class AuditState {
         const batch = await this.tables.remote.batch(from, BATCH_ROWS, BATCH, mapping, tmpl);
         let scored: AdaptedRecord[];
         try {
-          scored = batch.texts.length ? await scoring.bridge.score(signal, batch.texts, adapter ?? undefined) : [];
+          scored = batch.texts.length ? await scoring.bridge.score(signal, batch.texts, adapter) : [];
           crashes = 0;
         } catch (e) {
           if (!(e instanceof WorkerCrashError)) throw e;

@@ -159,7 +159,7 @@ export class ScorerBridge {
     return this.guard(signal, async () => (await this.ready()).adapt(examples, options));
   }
 
-  /** The worker with the last model loaded, for calls other than score. */
+  /** The worker with the last model loaded (loaded again in a fresh worker after a crash). */
   private async ready(): Promise<Comlink.Remote<ScorerWorkerApi>> {
     const { api } = this.start();
     if (!this.loaded) {

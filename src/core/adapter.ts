@@ -254,7 +254,7 @@ export function trainAdapter(examples: Example[], size: number, options: TrainOp
   // Out-of-fold verdicts for each reach and penalty; the best balanced accuracy wins, ties the more conservative.
   const cut = logit(options.baseThreshold);
   const base = margins.map((m) => m >= cut);
-  let chosen = { gamma: NaN, lambda: NaN, called: [] as boolean[], score: -1 };
+  let chosen = { gamma: NaN, lambda: NaN, kernel: [] as number[][], called: [] as boolean[], score: -1 };
   for (const reach of options.reaches ?? REACHES) {
     const gamma = reach / median;
     const kernel = distances.map((row) => row.map((d2) => Math.exp(-gamma * d2)));
@@ -272,13 +272,11 @@ export function trainAdapter(examples: Example[], size: number, options: TrainOp
       }
       const v = verdicts(called, ys);
       const score = 1 - v.falseAlarms + v.recall;
-      if (score > chosen.score + 1e-12) chosen = { gamma, lambda, called, score };
+      if (score > chosen.score + 1e-12) chosen = { gamma, lambda, kernel, called, score };
     }
   }
 
-  const everyone = ys.map((_, i) => i);
-  const kernel = distances.map((row) => row.map((d2) => Math.exp(-chosen.gamma * d2)));
-  const alphas = fit(kernel, everyone, margins, ys, chosen.lambda, steps);
+  const alphas = fit(chosen.kernel, ys.map((_, i) => i), margins, ys, chosen.lambda, steps);
   const classes = [...new Set(examples.map((e) => e.errorClass).filter((c): c is string => !!c))].sort();
   return {
     adapter: {
